@@ -1,0 +1,74 @@
+"""Memory instances (spec "Memory Instances"): a bytearray grown in place.
+
+The bytearray object is never replaced, only extended, so compiled code may
+hold a reference to it across ``memory.grow``.  Runtime objects report facts
+(out of bounds, over limit); the engine turns them into spec traps.
+"""
+
+from ..errors import Trap, TrapKind
+from ..types import PAGE_SIZE, MAX_PAGES, Limits, MemoryType
+
+__all__ = ["MemoryInstance"]
+
+
+class MemoryInstance:
+    """Linear memory.  ``data`` is the live bytearray; ``type`` its MemoryType.
+
+    ``max_bytes`` is an embedder cap (resource limit) below the type's own
+    maximum: growth beyond it fails as if the maximum were reached.
+    """
+
+    __slots__ = ("type", "data", "max_pages")
+
+    def __init__(self, memtype, max_bytes=None):
+        self.type = memtype
+        limits = memtype.limits
+        cap = MAX_PAGES if limits.max is None else limits.max
+        if max_bytes is not None:
+            cap = min(cap, max_bytes // PAGE_SIZE)
+        self.max_pages = cap
+        self.data = bytearray(limits.min * PAGE_SIZE)
+
+    @property
+    def size(self):
+        """Current size in pages."""
+        return len(self.data) // PAGE_SIZE
+
+    def grow(self, delta):
+        """Grow by ``delta`` pages; return the old size in pages, or -1."""
+        old = len(self.data) // PAGE_SIZE
+        new = old + delta
+        if new > self.max_pages:
+            return -1
+        try:
+            self.data.extend(bytes(delta * PAGE_SIZE))
+        except MemoryError:
+            return -1
+        # The type's minimum follows the current size (spec: memory grow
+        # updates the limits), which matters for later import matching.
+        self.type = MemoryType(Limits(new, self.type.limits.max))
+        return old
+
+    def in_bounds(self, addr, length):
+        """True when [addr, addr+length) lies inside memory (addr unsigned)."""
+        return 0 <= addr and 0 <= length and addr + length <= len(self.data)
+
+    def read(self, addr, length):
+        """Bytes at [addr, addr+length).
+
+        Raises:
+            Trap: out of bounds memory access.
+        """
+        if not self.in_bounds(addr, length):
+            raise Trap(TrapKind.MEMORY_OOB)
+        return bytes(self.data[addr:addr + length])
+
+    def write(self, addr, payload):
+        """Write ``payload`` at ``addr``, all or nothing.
+
+        Raises:
+            Trap: out of bounds memory access.
+        """
+        if not self.in_bounds(addr, len(payload)):
+            raise Trap(TrapKind.MEMORY_OOB)
+        self.data[addr:addr + len(payload)] = payload
