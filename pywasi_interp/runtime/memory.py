@@ -14,16 +14,17 @@ __all__ = ["MemoryInstance"]
 class MemoryInstance:
     """Linear memory.  ``data`` is the live bytearray; ``type`` its MemoryType.
 
-    ``max_bytes`` is an embedder cap (resource limit) below the type's own
-    maximum: growth beyond it fails as if the maximum were reached.
+    The store's ``max_memory`` is an embedder cap (resource limit) below the
+    type's own maximum: growth beyond it fails as if the maximum were reached.
     """
 
     __slots__ = ("type", "data", "max_pages")
 
-    def __init__(self, memtype, max_bytes=None):
+    def __init__(self, store, memtype):
         self.type = memtype
         limits = memtype.limits
         cap = MAX_PAGES if limits.max is None else limits.max
+        max_bytes = getattr(store, "max_memory", None)
         if max_bytes is not None:
             cap = min(cap, max_bytes // PAGE_SIZE)
         self.max_pages = cap

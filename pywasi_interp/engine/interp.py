@@ -1,0 +1,603 @@
+"""Tier 0: the flat code of compile.py turned into a list of closures.
+
+Each compiled instruction becomes one closure ``handler(st) -> next_pc``
+with its immediates, its successor and the runtime objects it touches
+(memory bytearray, globals, tables, callees) bound at compile time.  The
+hot loop is then just ``pc = code[pc](st)``.
+
+Invariants of the hot loop:
+* ``st`` is the frame's only stack: slots 0..nlocals-1 are the locals
+  (parameters first), operands sit above them;
+* ``pc`` indexes ``code``; a handler returns the next pc, and the final
+  ``return`` handler returns -1, leaving the results on top of ``st``;
+* values are in the raw representation of values.py (i32/i64 unsigned and
+  masked, f32 as bits, f64 float, references as objects or None).
+
+Handlers are built by factories looked up by handler name; the plain stack
+instructions get factories generated from the opcode table's templates.
+"""
+
+import math
+import struct
+
+from .. import numeric as N
+from .. import opcodes as O
+from ..errors import Trap, TrapKind, ExhaustionError
+from ..types import PAGE_SIZE
+
+__all__ = ["build_code", "FACTORIES"]
+
+M32 = 0xFFFFFFFF
+M64 = 0xFFFFFFFFFFFFFFFF
+
+FACTORIES = {}
+
+
+def factory(name):
+    def register(fn):
+        FACTORIES[name] = fn
+        return fn
+    return register
+
+
+# --- plain stack instructions, generated from the opcode templates ------------
+
+_UNOP = """
+def make(imm, nxt, env):
+    def h(st):
+        a = st[-1]
+        st[-1] = {expr}
+        return nxt
+    return h
+"""
+_BINOP = """
+def make(imm, nxt, env):
+    def h(st):
+        b = st.pop()
+        a = st[-1]
+        st[-1] = {expr}
+        return nxt
+    return h
+"""
+
+
+def _template_factory(row):
+    source = (_UNOP if len(row.params) == 1 else _BINOP).format(expr=row.expr)
+    namespace = {"N": N, "math": math}
+    exec(compile(source, "<%s>" % row.name, "exec"), namespace)
+    return namespace["make"]
+
+
+for _row in O.OPS:
+    if _row.expr is not None:
+        FACTORIES[_row.handler_name] = _template_factory(_row)
+
+
+# --- control -----------------------------------------------------------------
+
+@factory("unreachable")
+def make_unreachable(imm, nxt, env):
+    def h(st):
+        raise Trap(TrapKind.UNREACHABLE)
+    return h
+
+
+@factory("return")
+def make_return(imm, nxt, env):
+    def h(st):
+        return -1
+    return h
+
+
+@factory("jump")
+def make_jump(imm, nxt, env):
+    target, drop_at, drop_count = imm
+    if not drop_count:
+        def h(st):
+            return target
+        return h
+    end = drop_at + drop_count
+
+    def h(st):
+        del st[drop_at:end]
+        return target
+    return h
+
+
+@factory("jump_if")
+def make_jump_if(imm, nxt, env):
+    target, drop_at, drop_count = imm
+    if not drop_count:
+        def h(st):
+            if st.pop():
+                return target
+            return nxt
+        return h
+    end = drop_at + drop_count
+
+    def h(st):
+        if st.pop():
+            del st[drop_at:end]
+            return target
+        return nxt
+    return h
+
+
+@factory("jump_unless")
+def make_jump_unless(imm, nxt, env):
+    target = imm
+
+    def h(st):
+        if st.pop():
+            return nxt
+        return target
+    return h
+
+
+@factory("jump_table")
+def make_jump_table(imm, nxt, env):
+    targets, default = imm
+    table = [(t, a, a + c) for t, a, c in targets]
+    last = len(table)
+    table.append((default[0], default[1], default[1] + default[2]))
+
+    def h(st):
+        i = st.pop()
+        target, start, end = table[i if i < last else last]
+        if start != end:
+            del st[start:end]
+        return target
+    return h
+
+
+@factory("call")
+def make_call(imm, nxt, env):
+    return _call_handler(env.funcs[imm], nxt)
+
+
+def _call_handler(callee, nxt):
+    n = len(callee.type.params)
+    if n:
+        def h(st):
+            args = st[-n:]
+            del st[-n:]
+            st += callee.run(args)
+            return nxt
+    else:
+        def h(st):
+            st += callee.run([])
+            return nxt
+    return h
+
+
+@factory("call_indirect")
+def make_call_indirect(imm, nxt, env):
+    typeidx, tableidx = imm
+    expected = env.types[typeidx]
+    table = env.tables[tableidx]
+    n = len(expected.params)
+
+    def h(st):
+        i = st.pop()
+        elements = table.elements
+        if i >= len(elements):
+            raise Trap(TrapKind.UNDEFINED_ELEMENT)
+        callee = elements[i]
+        if callee is None:
+            raise Trap(TrapKind.UNINITIALIZED_ELEMENT)
+        if callee.type is not expected and callee.type != expected:
+            raise Trap(TrapKind.INDIRECT_CALL_TYPE_MISMATCH)
+        if n:
+            args = st[-n:]
+            del st[-n:]
+        else:
+            args = []
+        st += callee.run(args)
+        return nxt
+    return h
+
+
+# --- parametric and variables ------------------------------------------------
+
+@factory("drop")
+def make_drop(imm, nxt, env):
+    def h(st):
+        del st[-1]
+        return nxt
+    return h
+
+
+@factory("select")
+def make_select(imm, nxt, env):
+    def h(st):
+        c = st.pop()
+        b = st.pop()
+        if not c:
+            st[-1] = b
+        return nxt
+    return h
+
+
+FACTORIES["select_t"] = make_select
+
+
+@factory("local_get")
+def make_local_get(imm, nxt, env):
+    def h(st):
+        st.append(st[imm])
+        return nxt
+    return h
+
+
+@factory("local_set")
+def make_local_set(imm, nxt, env):
+    def h(st):
+        st[imm] = st.pop()
+        return nxt
+    return h
+
+
+@factory("local_tee")
+def make_local_tee(imm, nxt, env):
+    def h(st):
+        st[imm] = st[-1]
+        return nxt
+    return h
+
+
+@factory("global_get")
+def make_global_get(imm, nxt, env):
+    glob = env.globals[imm]
+
+    def h(st):
+        st.append(glob.raw)
+        return nxt
+    return h
+
+
+@factory("global_set")
+def make_global_set(imm, nxt, env):
+    glob = env.globals[imm]
+
+    def h(st):
+        glob.raw = st.pop()
+        return nxt
+    return h
+
+
+def _const_factory(imm, nxt, env):
+    def h(st):
+        st.append(imm)
+        return nxt
+    return h
+
+
+for _name in ("i32_const", "i64_const", "f32_const", "f64_const"):
+    FACTORIES[_name] = _const_factory
+
+
+# --- memory ------------------------------------------------------------------
+# Loads and stores go through struct on the live bytearray; the bounds check
+# comes first because struct would raise and slices would silently truncate.
+
+_LOAD_FORMS = {
+    "i32.load": ("<I", "v"), "i64.load": ("<Q", "v"), "f32.load": ("<I", "v"),
+    "f64.load": ("<d", "v"), "i32.load8_s": ("<b", "v & 0xFFFFFFFF"),
+    "i32.load8_u": ("<B", "v"), "i32.load16_s": ("<h", "v & 0xFFFFFFFF"),
+    "i32.load16_u": ("<H", "v"), "i64.load8_s": ("<b", "v & M64"),
+    "i64.load8_u": ("<B", "v"), "i64.load16_s": ("<h", "v & M64"),
+    "i64.load16_u": ("<H", "v"), "i64.load32_s": ("<i", "v & M64"),
+    "i64.load32_u": ("<I", "v"),
+}
+_STORE_FORMS = {
+    "i32.store": ("<I", "v"), "i64.store": ("<Q", "v"), "f32.store": ("<I", "v"),
+    "f64.store": ("<d", "v"), "i32.store8": ("<B", "v & 0xFF"),
+    "i32.store16": ("<H", "v & 0xFFFF"), "i64.store8": ("<B", "v & 0xFF"),
+    "i64.store16": ("<H", "v & 0xFFFF"), "i64.store32": ("<I", "v & 0xFFFFFFFF"),
+}
+
+_LOAD = """
+def make(imm, nxt, env):
+    mem = env.memory.data
+    offset = imm[1]
+
+    def h(st):
+        ea = st[-1] + offset
+        if ea + {width} > len(mem):
+            raise Trap(MEMORY_OOB)
+        v = unpack(mem, ea)[0]
+        st[-1] = {convert}
+        return nxt
+    return h
+"""
+_STORE = """
+def make(imm, nxt, env):
+    mem = env.memory.data
+    offset = imm[1]
+
+    def h(st):
+        v = st.pop()
+        ea = st.pop() + offset
+        if ea + {width} > len(mem):
+            raise Trap(MEMORY_OOB)
+        pack(mem, ea, {convert})
+        return nxt
+    return h
+"""
+
+
+def _memory_factory(row, template, fmt, convert):
+    packer = struct.Struct(fmt)
+    namespace = {"Trap": Trap, "MEMORY_OOB": TrapKind.MEMORY_OOB, "M64": M64,
+                 "unpack": packer.unpack_from, "pack": packer.pack_into}
+    source = template.format(width=row.width, convert=convert)
+    exec(compile(source, "<%s>" % row.name, "exec"), namespace)
+    return namespace["make"]
+
+
+for _name, (_fmt, _convert) in _LOAD_FORMS.items():
+    _row = O.BY_NAME[_name]
+    FACTORIES[_row.handler_name] = _memory_factory(_row, _LOAD, _fmt, _convert)
+for _name, (_fmt, _convert) in _STORE_FORMS.items():
+    _row = O.BY_NAME[_name]
+    FACTORIES[_row.handler_name] = _memory_factory(_row, _STORE, _fmt, _convert)
+
+
+@factory("memory_size")
+def make_memory_size(imm, nxt, env):
+    mem = env.memory.data
+
+    def h(st):
+        st.append(len(mem) // PAGE_SIZE)
+        return nxt
+    return h
+
+
+@factory("memory_grow")
+def make_memory_grow(imm, nxt, env):
+    memory = env.memory
+
+    def h(st):
+        st[-1] = memory.grow(st[-1]) & M32
+        return nxt
+    return h
+
+
+@factory("memory_fill")
+def make_memory_fill(imm, nxt, env):
+    mem = env.memory.data
+
+    def h(st):
+        n = st.pop()
+        value = st.pop()
+        d = st.pop()
+        if d + n > len(mem):
+            raise Trap(TrapKind.MEMORY_OOB)
+        mem[d:d + n] = bytes((value & 0xFF,)) * n
+        return nxt
+    return h
+
+
+@factory("memory_copy")
+def make_memory_copy(imm, nxt, env):
+    mem = env.memory.data
+
+    def h(st):
+        n = st.pop()
+        s = st.pop()
+        d = st.pop()
+        if s + n > len(mem) or d + n > len(mem):
+            raise Trap(TrapKind.MEMORY_OOB)
+        mem[d:d + n] = mem[s:s + n]     # the slice copies: overlap is safe
+        return nxt
+    return h
+
+
+@factory("memory_init")
+def make_memory_init(imm, nxt, env):
+    mem = env.memory.data
+    datas = env.datas
+
+    def h(st):
+        n = st.pop()
+        s = st.pop()
+        d = st.pop()
+        data = datas[imm]
+        if s + n > len(data) or d + n > len(mem):
+            raise Trap(TrapKind.MEMORY_OOB)
+        mem[d:d + n] = data[s:s + n]
+        return nxt
+    return h
+
+
+@factory("data_drop")
+def make_data_drop(imm, nxt, env):
+    datas = env.datas
+
+    def h(st):
+        datas[imm] = b""
+        return nxt
+    return h
+
+
+# --- references and tables ---------------------------------------------------
+
+@factory("ref_null")
+def make_ref_null(imm, nxt, env):
+    def h(st):
+        st.append(None)
+        return nxt
+    return h
+
+
+@factory("ref_is_null")
+def make_ref_is_null(imm, nxt, env):
+    def h(st):
+        st[-1] = 1 if st[-1] is None else 0
+        return nxt
+    return h
+
+
+@factory("ref_func")
+def make_ref_func(imm, nxt, env):
+    func = env.funcs[imm]
+
+    def h(st):
+        st.append(func)
+        return nxt
+    return h
+
+
+@factory("table_get")
+def make_table_get(imm, nxt, env):
+    table = env.tables[imm]
+
+    def h(st):
+        i = st[-1]
+        elements = table.elements
+        if i >= len(elements):
+            raise Trap(TrapKind.TABLE_OOB)
+        st[-1] = elements[i]
+        return nxt
+    return h
+
+
+@factory("table_set")
+def make_table_set(imm, nxt, env):
+    table = env.tables[imm]
+
+    def h(st):
+        value = st.pop()
+        i = st.pop()
+        elements = table.elements
+        if i >= len(elements):
+            raise Trap(TrapKind.TABLE_OOB)
+        elements[i] = value
+        return nxt
+    return h
+
+
+@factory("table_size")
+def make_table_size(imm, nxt, env):
+    table = env.tables[imm]
+
+    def h(st):
+        st.append(len(table.elements))
+        return nxt
+    return h
+
+
+@factory("table_grow")
+def make_table_grow(imm, nxt, env):
+    table = env.tables[imm]
+
+    def h(st):
+        n = st.pop()
+        st[-1] = table.grow(n, st[-1]) & M32
+        return nxt
+    return h
+
+
+@factory("table_fill")
+def make_table_fill(imm, nxt, env):
+    table = env.tables[imm]
+
+    def h(st):
+        n = st.pop()
+        value = st.pop()
+        i = st.pop()
+        elements = table.elements
+        if i + n > len(elements):
+            raise Trap(TrapKind.TABLE_OOB)
+        elements[i:i + n] = [value] * n
+        return nxt
+    return h
+
+
+@factory("table_copy")
+def make_table_copy(imm, nxt, env):
+    dst_table, src_table = env.tables[imm[0]], env.tables[imm[1]]
+
+    def h(st):
+        n = st.pop()
+        s = st.pop()
+        d = st.pop()
+        dst, src = dst_table.elements, src_table.elements
+        if s + n > len(src) or d + n > len(dst):
+            raise Trap(TrapKind.TABLE_OOB)
+        dst[d:d + n] = src[s:s + n]
+        return nxt
+    return h
+
+
+@factory("table_init")
+def make_table_init(imm, nxt, env):
+    elemidx, tableidx = imm
+    table = env.tables[tableidx]
+    elems = env.elems
+
+    def h(st):
+        n = st.pop()
+        s = st.pop()
+        d = st.pop()
+        segment = elems[elemidx]
+        elements = table.elements
+        if s + n > len(segment) or d + n > len(elements):
+            raise Trap(TrapKind.TABLE_OOB)
+        elements[d:d + n] = segment[s:s + n]
+        return nxt
+    return h
+
+
+@factory("elem_drop")
+def make_elem_drop(imm, nxt, env):
+    elems = env.elems
+
+    def h(st):
+        elems[imm] = ()
+        return nxt
+    return h
+
+
+# --- building and running ----------------------------------------------------
+
+def build_code(flat, env):
+    """Closures for a function's flat code (compile.compile_body output).
+    ``env`` is the module instance the function belongs to."""
+    code = []
+    for pc, (name, imm) in enumerate(flat):
+        code.append(FACTORIES[name.replace(".", "_")](imm, pc + 1, env))
+    return code
+
+
+def make_runner(func, code, nlocal_zeros, nresults, store):
+    """The function that runs ``code`` for ``func``: run(args) -> results."""
+    limit = store.max_call_depth
+    zeros = list(nlocal_zeros)
+    metered = store.metered
+
+    def run(st):
+        store.depth += 1
+        if store.depth > limit:
+            store.depth -= 1
+            raise ExhaustionError("call stack exhausted")
+        if zeros:
+            st += zeros
+        pc = 0
+        try:
+            if metered:
+                while pc >= 0:
+                    store.ticks -= 1
+                    if store.ticks < 0:
+                        store.checkpoint()
+                    pc = code[pc](st)
+            else:
+                while pc >= 0:
+                    pc = code[pc](st)
+        except Trap as trap:
+            trap.frames.append(func)
+            raise
+        finally:
+            store.depth -= 1
+        return st[len(st) - nresults:] if nresults else []
+    return run

@@ -1,0 +1,103 @@
+"""The public Module: a decoded and validated module, ready to instantiate."""
+
+import collections
+
+from .binary.decode import decode_module, parse_name_section
+from .validate import validate_module
+
+__all__ = ["Module", "ImportType", "ExportType"]
+
+ImportType = collections.namedtuple("ImportType", "module name kind type")
+ExportType = collections.namedtuple("ExportType", "name kind type")
+
+
+class Module:
+    """A WebAssembly module, decoded and validated on construction.
+
+    Args:
+        data: the binary module (bytes-like).
+        name: a name for backtraces and traces (defaults to the name
+            section's module name).
+
+    Raises:
+        DecodeError: the binary is malformed.
+        ValidationError: the module is invalid.
+    """
+
+    def __init__(self, data, name=None):
+        if not isinstance(data, (bytes, bytearray, memoryview)):
+            raise TypeError("Module() takes the binary as bytes, not %s"
+                            % type(data).__name__)
+        self.ast = decode_module(bytes(data))
+        self.heights = validate_module(self.ast)
+        self._names = None
+        self._name = name
+
+    @classmethod
+    def from_file(cls, path, name=None):
+        """Load a module from a .wasm file."""
+        with open(path, "rb") as f:
+            data = f.read()
+        return cls(data, name)
+
+    @staticmethod
+    def validate(data):
+        """Decode and validate without keeping the result.
+
+        Raises:
+            DecodeError, ValidationError: as for Module().
+        """
+        validate_module(decode_module(bytes(data)))
+
+    @property
+    def name(self):
+        if self._name is None:
+            self._name = self._name_section().get("module")
+        return self._name
+
+    def _name_section(self):
+        if self._names is None:
+            payload = self.ast.custom_section("name")
+            self._names = parse_name_section(payload) if payload is not None else {}
+        return self._names
+
+    def func_name(self, funcidx):
+        """The function's name from the name section, or None."""
+        return self._name_section().get("functions", {}).get(funcidx)
+
+    def custom_section(self, name):
+        """The payload of the first custom section called ``name``, or None."""
+        return self.ast.custom_section(name)
+
+    def _func_type(self, funcidx):
+        nimported = 0
+        for imp in self.ast.imports:
+            if imp.kind == "func":
+                if nimported == funcidx:
+                    return self.ast.types[imp.desc]
+                nimported += 1
+        return self.ast.types[self.ast.funcs[funcidx - nimported].typeidx]
+
+    @property
+    def imports(self):
+        """List of ImportType(module, name, kind, type)."""
+        return [ImportType(imp.module, imp.name, imp.kind,
+                           self.ast.types[imp.desc] if imp.kind == "func" else imp.desc)
+                for imp in self.ast.imports]
+
+    @property
+    def exports(self):
+        """List of ExportType(name, kind, type)."""
+        spaces = {kind: [imp.desc for imp in self.ast.imports if imp.kind == kind]
+                  for kind in ("table", "memory", "global")}
+        spaces["table"] += self.ast.tables
+        spaces["memory"] += self.ast.mems
+        spaces["global"] += [g.type for g in self.ast.globals]
+        result = []
+        for export in self.ast.exports:
+            if export.kind == "func":
+                t = self._func_type(export.index)
+            else:
+                t = spaces[export.kind][export.index]
+            result.append(ExportType(export.name, export.kind, t))
+        return result

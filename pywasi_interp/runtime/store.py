@@ -1,0 +1,96 @@
+"""The store: owner of runtime limits and per-run bookkeeping.
+
+The spec's store holds all instances; here instances hold their own
+objects and the Store carries what every call needs: the call depth
+counter and the optional fuel and wall-clock budgets.
+"""
+
+import sys
+import time
+
+from ..errors import ExhaustionError
+
+__all__ = ["Store"]
+
+# Guest calls use two Python frames each; CPython before 3.11 also spends
+# C stack on every Python call, so keep its default depth lower there.
+_DEEP_STACK = sys.version_info >= (3, 11) or sys.implementation.name == "pypy"
+DEFAULT_CALL_DEPTH = 10000 if _DEEP_STACK else 3000
+_TICK = 4096     # instructions between wall-clock checks
+
+
+class Store:
+    """Runtime limits shared by everything instantiated in this store.
+
+    Args:
+        max_call_depth: guest call depth before "call stack exhausted".
+        fuel: instruction budget, or None for unlimited.
+        timeout: wall-clock seconds allowed per top-level call, or None.
+        max_memory: cap in bytes on each memory's size, or None.
+    """
+
+    def __init__(self, *, max_call_depth=None, fuel=None, timeout=None,
+                 max_memory=None, engine="auto"):
+        if max_call_depth is None:
+            max_call_depth = DEFAULT_CALL_DEPTH
+        for name, value in (("max_call_depth", max_call_depth), ("fuel", fuel),
+                            ("max_memory", max_memory)):
+            if value is not None and (not isinstance(value, int) or value < 0):
+                raise ValueError("%s must be a non-negative integer" % name)
+        if timeout is not None and not timeout > 0:
+            raise ValueError("timeout must be a positive number of seconds")
+        if engine not in ("auto", "interp"):
+            raise ValueError("unknown engine %r (available: auto, interp)" % engine)
+        self.engine = engine
+        self.max_call_depth = max_call_depth
+        self.max_memory = max_memory
+        self.timeout = timeout
+        self.fuel = fuel
+        self.fuel_consumed = 0
+        self.metered = fuel is not None or timeout is not None
+        self.depth = 0
+        self.ticks = 0
+        self.deadline = None
+        self._ensure_recursion_limit()
+
+    def _ensure_recursion_limit(self):
+        needed = 3 * self.max_call_depth + 1000
+        if sys.getrecursionlimit() < needed:
+            sys.setrecursionlimit(needed)
+
+    # --- metering: called by the engine every few thousand instructions -----
+    def start_call(self):
+        """Arm the budgets for a top-level call."""
+        self.depth = 0
+        if self.timeout is not None:
+            self.deadline = time.monotonic() + self.timeout
+        self._refill()
+
+    def _refill(self):
+        chunk = _TICK
+        if self.fuel is not None:
+            chunk = min(chunk, self.fuel - self.fuel_consumed)
+        self.ticks = chunk
+        self._granted = chunk
+
+    def checkpoint(self):
+        """The tick budget ran out: account fuel, check the deadline.
+
+        Raises:
+            ExhaustionError: fuel or time is used up.
+        """
+        self.fuel_consumed += self._granted
+        if self.fuel is not None and self.fuel_consumed >= self.fuel:
+            self.fuel_consumed = self.fuel
+            self.ticks = 0
+            raise ExhaustionError("all fuel consumed")
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            raise ExhaustionError("interrupted: timeout of %g s exceeded" % self.timeout)
+        self._refill()
+        self.ticks -= 1
+
+    def finish_call(self):
+        """Account the fuel of a finished top-level call."""
+        if self.metered:
+            self.fuel_consumed += self._granted - max(self.ticks, 0)
+            self._granted = max(self.ticks, 0)
