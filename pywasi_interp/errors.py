@@ -61,8 +61,9 @@ class Trap(WasmError):
     first.
     """
 
-    def __init__(self, kind, detail=None):
-        message = kind.value if detail is None else "%s: %s" % (kind.value, detail)
+    def __init__(self, kind, detail=None, message=None):
+        if message is None:
+            message = kind.value if detail is None else "%s: %s" % (kind.value, detail)
         super().__init__(message)
         self.kind = kind
         self.frames = []

@@ -81,9 +81,10 @@ class ModuleContext:
         return self.elem_types[idx]
 
     def data(self, idx):
-        if self.data_count is None:
-            _fail("data count section required")
-        if idx >= self.data_count:
+        # Without a data count section the decoder has already rejected any
+        # data index in code, except in modules with no code using them.
+        count = self.data_count if self.data_count is not None else len(self.module.datas)
+        if idx >= count:
             _fail("unknown data segment %d" % idx)
 
 
@@ -261,12 +262,12 @@ class FunctionValidator:
         frame = self.ctrls[-1]
         if len(self.vals) == frame.height:
             if frame.unreachable:
-                return expected
+                return UNKNOWN
             _fail("type mismatch")
         actual = self.vals.pop()
         if actual is not expected and actual is not UNKNOWN and expected is not UNKNOWN:
             _fail("type mismatch")
-        return actual if actual is not UNKNOWN else expected
+        return actual
 
     def pop_many(self, types):
         for t in reversed(types):

@@ -184,7 +184,8 @@ def make_call_indirect(imm, nxt, env):
             raise Trap(TrapKind.UNDEFINED_ELEMENT)
         callee = elements[i]
         if callee is None:
-            raise Trap(TrapKind.UNINITIALIZED_ELEMENT)
+            kind = TrapKind.UNINITIALIZED_ELEMENT
+            raise Trap(kind, message="%s %d" % (kind.value, i))
         if callee.type is not expected and callee.type != expected:
             raise Trap(TrapKind.INDIRECT_CALL_TYPE_MISMATCH)
         if n:

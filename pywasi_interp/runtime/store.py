@@ -12,10 +12,14 @@ from ..errors import ExhaustionError
 
 __all__ = ["Store"]
 
-# Guest calls use two Python frames each; CPython before 3.11 also spends
-# C stack on every Python call, so keep its default depth lower there.
-_DEEP_STACK = sys.version_info >= (3, 11) or sys.implementation.name == "pypy"
-DEFAULT_CALL_DEPTH = 10000 if _DEEP_STACK else 3000
+# A guest call costs two Python frames.  CPython 3.11+ runs Python-to-Python
+# calls without using the C stack; PyPy and older CPythons spend C stack on
+# each one and crash (not raise) past roughly 20,000 frames on an 8 MiB
+# stack.  There, deep budgets run on a thread with a stack sized to fit.
+C_STACK_PER_CALL = not (sys.version_info >= (3, 11)
+                        and sys.implementation.name == "cpython")
+SAFE_DEPTH_ON_MAIN_STACK = 3000
+DEFAULT_CALL_DEPTH = 10000
 _TICK = 4096     # instructions between wall-clock checks
 
 
@@ -50,7 +54,11 @@ class Store:
         self.metered = fuel is not None or timeout is not None
         self.depth = 0
         self.ticks = 0
+        self._granted = 0
         self.deadline = None
+        self.stack_bytes = None     # run top-level calls on a thread with this stack
+        if C_STACK_PER_CALL and max_call_depth > SAFE_DEPTH_ON_MAIN_STACK:
+            self.stack_bytes = min(max(64 << 20, max_call_depth * (4 << 10)), 2 << 30)
         self._ensure_recursion_limit()
 
     def _ensure_recursion_limit(self):
