@@ -220,16 +220,18 @@ def _validate_exports(ctx, module):
 class Frame:
     """A control frame: the block's opcode name, its label types (what a
     branch to it carries), its end types, the operand height at entry and
-    whether the rest of the block is unreachable."""
+    whether the rest of the block is unreachable.  A frame opened inside
+    unreachable code is ``dead``: none of its instructions can ever run."""
 
-    __slots__ = ("kind", "params", "results", "height", "unreachable")
+    __slots__ = ("kind", "params", "results", "height", "unreachable", "dead")
 
-    def __init__(self, kind, params, results, height):
+    def __init__(self, kind, params, results, height, dead=False):
         self.kind = kind
         self.params = params
         self.results = results
         self.height = height
         self.unreachable = False
+        self.dead = dead
 
     @property
     def label_types(self):
@@ -278,7 +280,9 @@ class FunctionValidator:
 
     # control stack
     def push_ctrl(self, kind, params, results):
-        self.ctrls.append(Frame(kind, params, results, len(self.vals)))
+        outer = self.ctrls[-1] if self.ctrls else None
+        dead = outer is not None and (outer.unreachable or outer.dead)
+        self.ctrls.append(Frame(kind, params, results, len(self.vals), dead))
         self.push_many(params)
 
     def pop_ctrl(self):
@@ -322,7 +326,8 @@ class FunctionValidator:
         for op, imm, offset in self.body:
             if not self.ctrls:
                 _fail("operators remaining after end of function")
-            append(-1 if self.ctrls[-1].unreachable else len(self.vals))
+            frame = self.ctrls[-1]
+            append(-1 if frame.unreachable or frame.dead else len(self.vals))
             rule = rules.get(op.name)
             try:
                 if rule is not None:
