@@ -36,7 +36,7 @@ __all__ = [
 ]
 
 # Every engine tier the harness runs; the first is the default.
-ENGINES = ("interp",)
+ENGINES = ("interp", "translate")
 DEFAULT_ENGINE = ENGINES[0]
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -194,8 +194,11 @@ class Runtime:
     """
 
     def __init__(self, engine=DEFAULT_ENGINE, store_options=None):
-        import pywasi_interp as api
-        from pywasi_interp.host import spectest
+        try:
+            import pywasi_interp as api
+            from pywasi_interp.host import spectest
+        except Exception as exc:
+            raise HarnessError("cannot import the runtime: %s" % _exc_text(exc))
         if engine not in ENGINES:
             raise HarnessError("unknown engine %r (known: %s)" % (engine, ", ".join(ENGINES)))
         self.engine = engine
@@ -213,12 +216,17 @@ class Runtime:
         elif engine != DEFAULT_ENGINE:
             raise HarnessError("this runtime's Store() has no engine selection; "
                                "only %r can run" % DEFAULT_ENGINE)
+        # A script may register a name twice; as in the reference
+        # interpreter, the later registration wins.
+        self._linker_options = {}
+        if _accepts_keyword(api.Linker, "allow_shadowing"):
+            self._linker_options["allow_shadowing"] = True
 
     def new_store(self):
         return self._api.Store(**self._store_options)
 
     def new_linker(self, store):
-        linker = self._api.Linker()
+        linker = self._api.Linker(**self._linker_options)
         self._spectest.register(linker, store)
         return linker
 
@@ -266,7 +274,7 @@ class CommandResult:
     """The outcome of one command."""
 
     __slots__ = ("line", "type", "status", "command", "expected", "got",
-                 "escaped", "traceback", "skip_kind", "reason")
+                 "escaped", "traceback", "where", "skip_kind", "reason")
 
     def __init__(self, line, ctype, command):
         self.line = line
@@ -277,6 +285,7 @@ class CommandResult:
         self.got = None
         self.escaped = False
         self.traceback = None
+        self.where = None           # innermost frame of an escaped exception
         self.skip_kind = None       # SKIP_TEXT or SKIP_LIST
         self.reason = None
 
@@ -289,7 +298,7 @@ class CommandResult:
         out = {"line": self.line, "type": self.type, "status": self.status,
                "command": self.command}
         if self.status != PASSED or self.reason:
-            for key in ("expected", "got", "skip_kind", "reason", "traceback"):
+            for key in ("expected", "got", "skip_kind", "reason", "where", "traceback"):
                 value = getattr(self, key)
                 if value is not None:
                     out[key] = value
@@ -346,6 +355,8 @@ class FileResult:
                                                " [escaped exception]" if result.escaped else ""))
             lines.append("     expected: %s" % result.expected)
             lines.append("     got:      %s" % result.got)
+            if result.where:
+                lines.append("     raised:   %s" % result.where)
         if limit is not None and len(failures) > limit:
             lines.append("... and %d more failures in %s" % (len(failures) - limit, self.name))
         return lines
@@ -468,6 +479,7 @@ class ScriptRunner:
             result.fail(_expectation(cmd), "escaped %s" % _exc_text(exc))
             result.escaped = True
             result.traceback = traceback.format_exc(limit=-8)
+            result.where = _innermost_frame(exc)
         return result
 
     def run(self, commands, skips=None):
@@ -514,7 +526,7 @@ class ScriptRunner:
             raise CommandFailed("harness cannot read %s: %s" % (filename, exc))
 
     def _load(self, cmd):
-        return self.runtime.load(self._read(cmd["filename"]))
+        return self.runtime.load(self._read(_field(cmd, "filename")))
 
     def _instantiate(self, cmd):
         module = self._load(cmd)
@@ -522,7 +534,7 @@ class ScriptRunner:
 
     def _perform(self, action):
         instance = self._instance(action.get("module"))
-        field = action.get("field")
+        field = _field(action, "field")
         if action.get("type") == "invoke":
             args = [parse_arg(a) for a in action.get("args", ())]
             return self.runtime.invoke(instance, field, args)
@@ -558,14 +570,14 @@ class ScriptRunner:
         self._set_module(cmd.get("name"), instance)
 
     def _register(self, cmd):
-        self.runtime.register(self.linker, cmd["as"], self._instance(cmd.get("name")))
+        self.runtime.register(self.linker, _field(cmd, "as"), self._instance(cmd.get("name")))
 
     def _action(self, cmd):
-        self._perform(cmd["action"])
+        self._perform(_field(cmd, "action"))
 
     def _assert_return(self, cmd):
         expected = [parse_expected(v) for v in cmd.get("expected", ())]
-        got = self._perform(cmd["action"])
+        got = self._perform(_field(cmd, "action"))
         if len(got) != len(expected) or not all(e.matches(g) for e, g in zip(expected, got)):
             raise CommandFailed(format_values([e.type for e in expected], got),
                                 "[%s]" % ", ".join(str(e) for e in expected))
@@ -576,29 +588,34 @@ class ScriptRunner:
 
     def _assert_trap(self, cmd):
         if "action" in cmd:
-            self._expect_error(self.runtime.Trap, cmd["text"],
+            self._expect_error(self.runtime.Trap, _field(cmd, "text"),
                                lambda: self._perform(cmd["action"]),
                                self._result_describer(cmd))
         else:
             # A trap while instantiating (start function, segments).
-            self._expect_error(self.runtime.Trap, cmd["text"], lambda: self._instantiate(cmd))
+            self._expect_error(self.runtime.Trap, _field(cmd, "text"),
+                               lambda: self._instantiate(cmd))
 
     def _assert_exhaustion(self, cmd):
-        self._expect_error(self.runtime.ExhaustionError, cmd["text"],
-                           lambda: self._perform(cmd["action"]),
+        self._expect_error(self.runtime.ExhaustionError, _field(cmd, "text"),
+                           lambda: self._perform(_field(cmd, "action")),
                            self._result_describer(cmd))
 
     def _assert_invalid(self, cmd):
-        self._expect_error(self.runtime.ValidationError, cmd["text"], lambda: self._load(cmd))
+        self._expect_error(self.runtime.ValidationError, _field(cmd, "text"),
+                           lambda: self._load(cmd))
 
     def _assert_malformed(self, cmd):
-        self._expect_error(self.runtime.DecodeError, cmd["text"], lambda: self._load(cmd))
+        self._expect_error(self.runtime.DecodeError, _field(cmd, "text"),
+                           lambda: self._load(cmd))
 
     def _assert_unlinkable(self, cmd):
-        self._expect_error(self.runtime.LinkError, cmd["text"], lambda: self._instantiate(cmd))
+        self._expect_error(self.runtime.LinkError, _field(cmd, "text"),
+                           lambda: self._instantiate(cmd))
 
     def _assert_uninstantiable(self, cmd):
-        self._expect_error(self.runtime.Trap, cmd["text"], lambda: self._instantiate(cmd))
+        self._expect_error(self.runtime.Trap, _field(cmd, "text"),
+                           lambda: self._instantiate(cmd))
 
 
 _EXPECTATIONS = {
@@ -625,6 +642,23 @@ def _expectation(cmd):
     if error:
         return "%s %r" % (error, cmd.get("text"))
     return "?"
+
+
+def _innermost_frame(exc):
+    frames = traceback.extract_tb(exc.__traceback__)
+    if not frames:
+        return None
+    frame = frames[-1]
+    return "%s:%s in %s" % (os.path.relpath(frame.filename, PROJECT_ROOT), frame.lineno,
+                            frame.name)
+
+
+def _field(cmd, key):
+    """A required field of a command; its absence is the script's fault."""
+    try:
+        return cmd[key]
+    except KeyError:
+        raise ScriptValueError("command has no %r field" % key)
 
 
 def _is_text_module(cmd):

@@ -24,6 +24,7 @@ from .. import numeric as N
 from .. import opcodes as O
 from ..errors import Trap, TrapKind, ExhaustionError
 from ..types import PAGE_SIZE
+from . import runtime_ops as R
 
 __all__ = ["build_code", "FACTORIES"]
 
@@ -178,16 +179,7 @@ def make_call_indirect(imm, nxt, env):
     n = len(expected.params)
 
     def h(st):
-        i = st.pop()
-        elements = table.elements
-        if i >= len(elements):
-            raise Trap(TrapKind.UNDEFINED_ELEMENT)
-        callee = elements[i]
-        if callee is None:
-            kind = TrapKind.UNINITIALIZED_ELEMENT
-            raise Trap(kind, message="%s %d" % (kind.value, i))
-        if callee.type is not expected and callee.type != expected:
-            raise Trap(TrapKind.INDIRECT_CALL_TYPE_MISMATCH)
+        callee = R.indirect(table, st.pop(), expected)
         if n:
             args = st[-n:]
             del st[-n:]
@@ -370,11 +362,9 @@ def make_memory_fill(imm, nxt, env):
 
     def h(st):
         n = st.pop()
-        value = st.pop()
+        s = st.pop()
         d = st.pop()
-        if d + n > len(mem):
-            raise Trap(TrapKind.MEMORY_OOB)
-        mem[d:d + n] = bytes((value & 0xFF,)) * n
+        R.memory_fill(mem, d, s, n)
         return nxt
     return h
 
@@ -387,9 +377,7 @@ def make_memory_copy(imm, nxt, env):
         n = st.pop()
         s = st.pop()
         d = st.pop()
-        if s + n > len(mem) or d + n > len(mem):
-            raise Trap(TrapKind.MEMORY_OOB)
-        mem[d:d + n] = mem[s:s + n]     # the slice copies: overlap is safe
+        R.memory_copy(mem, d, s, n)
         return nxt
     return h
 
@@ -403,10 +391,7 @@ def make_memory_init(imm, nxt, env):
         n = st.pop()
         s = st.pop()
         d = st.pop()
-        data = datas[imm]
-        if s + n > len(data) or d + n > len(mem):
-            raise Trap(TrapKind.MEMORY_OOB)
-        mem[d:d + n] = data[s:s + n]
+        R.memory_init(mem, datas, imm, d, s, n)
         return nxt
     return h
 
@@ -454,11 +439,7 @@ def make_table_get(imm, nxt, env):
     table = env.tables[imm]
 
     def h(st):
-        i = st[-1]
-        elements = table.elements
-        if i >= len(elements):
-            raise Trap(TrapKind.TABLE_OOB)
-        st[-1] = elements[i]
+        st[-1] = R.table_get(table, st[-1])
         return nxt
     return h
 
@@ -469,11 +450,7 @@ def make_table_set(imm, nxt, env):
 
     def h(st):
         value = st.pop()
-        i = st.pop()
-        elements = table.elements
-        if i >= len(elements):
-            raise Trap(TrapKind.TABLE_OOB)
-        elements[i] = value
+        R.table_set(table, st.pop(), value)
         return nxt
     return h
 
@@ -505,47 +482,36 @@ def make_table_fill(imm, nxt, env):
 
     def h(st):
         n = st.pop()
-        value = st.pop()
-        i = st.pop()
-        elements = table.elements
-        if i + n > len(elements):
-            raise Trap(TrapKind.TABLE_OOB)
-        elements[i:i + n] = [value] * n
+        s = st.pop()
+        d = st.pop()
+        R.table_fill(table, d, s, n)
         return nxt
     return h
 
 
 @factory("table_copy")
 def make_table_copy(imm, nxt, env):
-    dst_table, src_table = env.tables[imm[0]], env.tables[imm[1]]
+    dst, src = env.tables[imm[0]], env.tables[imm[1]]
 
     def h(st):
         n = st.pop()
         s = st.pop()
         d = st.pop()
-        dst, src = dst_table.elements, src_table.elements
-        if s + n > len(src) or d + n > len(dst):
-            raise Trap(TrapKind.TABLE_OOB)
-        dst[d:d + n] = src[s:s + n]
+        R.table_copy(dst, src, d, s, n)
         return nxt
     return h
 
 
 @factory("table_init")
 def make_table_init(imm, nxt, env):
-    elemidx, tableidx = imm
-    table = env.tables[tableidx]
+    table = env.tables[imm[1]]
     elems = env.elems
 
     def h(st):
         n = st.pop()
         s = st.pop()
         d = st.pop()
-        segment = elems[elemidx]
-        elements = table.elements
-        if s + n > len(segment) or d + n > len(elements):
-            raise Trap(TrapKind.TABLE_OOB)
-        elements[d:d + n] = segment[s:s + n]
+        R.table_init(table, elems, imm[0], d, s, n)
         return nxt
     return h
 

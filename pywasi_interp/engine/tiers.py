@@ -1,23 +1,71 @@
-"""Choosing how a function runs: today tier 0 (closures, interp.py)."""
+"""Choosing how a function runs, and the two calling conventions.
+
+Every function offers ``run(args_list) -> results_list`` (what tier 0 and
+host calls use) and ``direct(*args) -> None | value | tuple`` (what
+translated code calls).  Whichever tier compiles a function provides one
+natively and gets the other as an adapter.
+
+Engines (Store(engine=...)):
+* ``interp``: tier 0 only (closures, interp.py);
+* ``translate``: every function through tier 1 (translate.py), falling
+  back to tier 0 only where Python's limits forbid translation;
+* ``auto``: tier 1 where possible, tier 0 otherwise.
+With fuel or a timeout set, functions run in tier 0, whose dispatch loop
+does the metering.
+"""
 
 from .compile import compile_body
 from .interp import build_code, make_runner
+from .translate import translate_function, TranslationUnsupported
+from ..runtime.func import unwrap_results
 from ..values import default_raw
 
 __all__ = ["compile_function"]
 
 
 def compile_function(func):
-    """Compile a WasmFunc on first call and return its ``run`` function."""
+    """Compile a WasmFunc on first call: sets ``func.run`` and ``func.direct``."""
+    store = func.store
+    if store.engine != "interp" and not store.metered:
+        try:
+            direct = translate_function(func)
+        except TranslationUnsupported:
+            direct = None
+        if direct is not None:
+            func.direct = direct
+            func.run = _run_adapter(direct, len(func.type.results))
+            func.tier = 1
+            func.heights = None
+            return
+    run = _tier0(func)
+    func.run = run
+    func.direct = lambda *args: unwrap_results(run(list(args)))
+    func.tier = 0
+    func.heights = None
+
+
+def _tier0(func):
     ast_func = func.ast
-    instance = func.instance
     functype = func.type
     zeros = []
     for count, valtype in ast_func.locals:
         zeros.extend([default_raw(valtype)] * count)
     nlocals = len(functype.params) + len(zeros)
     flat = compile_body(ast_func.body, func.heights, nlocals,
-                        len(functype.results), instance.types)
-    code = build_code(flat, instance)
-    func.heights = None          # only needed once
+                        len(functype.results), func.instance.types)
+    code = build_code(flat, func.instance)
     return make_runner(func, code, zeros, len(functype.results), func.store)
+
+
+def _run_adapter(direct, nresults):
+    if nresults == 0:
+        def run(args):
+            direct(*args)
+            return []
+    elif nresults == 1:
+        def run(args):
+            return [direct(*args)]
+    else:
+        def run(args):
+            return list(direct(*args))
+    return run

@@ -5,7 +5,7 @@ calling convention to the engine: ``run(args) -> results``, a list of raw
 values in and a list out.  A wasm function compiles its body on first call.
 """
 
-from ..errors import Trap, TrapKind, WasmError, ProcExit, InternalError
+from ..errors import Trap, TrapKind, WasmError, ProcExit
 from ..host.hostfunc import Caller
 from .. import values
 
@@ -44,7 +44,8 @@ class FuncBase:
 class WasmFunc(FuncBase):
     """A function defined in a module: compiled lazily on first call."""
 
-    __slots__ = ("type", "instance", "index", "ast", "heights", "run", "store")
+    __slots__ = ("type", "instance", "index", "ast", "heights", "run", "direct",
+                 "store", "tier")
 
     def __init__(self, store, functype, instance, index, ast_func, heights):
         self.store = store
@@ -53,12 +54,23 @@ class WasmFunc(FuncBase):
         self.index = index
         self.ast = ast_func
         self.heights = heights
+        self.tier = None
+        # Two calling conventions (see engine/tiers.py): run(list) -> list,
+        # and direct(*args) -> None | value | tuple.  Both compile on first use.
         self.run = self._compile_and_run
+        self.direct = self._compile_and_call
+
+    def _compile(self):
+        from ..engine.tiers import compile_function
+        compile_function(self)
 
     def _compile_and_run(self, args):
-        from ..engine.tiers import compile_function
-        self.run = compile_function(self)
+        self._compile()
         return self.run(args)
+
+    def _compile_and_call(self, *args):
+        self._compile()
+        return self.direct(*args)
 
     @property
     def name(self):
@@ -103,6 +115,9 @@ class HostFunc(FuncBase):
         copy.caller_instance = instance
         return copy
 
+    def direct(self, *args):
+        return unwrap_results(self.run(list(args)))
+
     def run(self, args):
         functype = self.type
         if not self.raw:
@@ -121,6 +136,13 @@ class HostFunc(FuncBase):
 
     def describe(self):
         return "<host>!%s" % (self.name or "?")
+
+
+def unwrap_results(results):
+    """run()'s result list -> direct()'s None, value or tuple."""
+    if not results:
+        return None
+    return results[0] if len(results) == 1 else tuple(results)
 
 
 def _results(types, result, raw):

@@ -20,6 +20,7 @@ C_STACK_PER_CALL = not (sys.version_info >= (3, 11)
                         and sys.implementation.name == "cpython")
 SAFE_DEPTH_ON_MAIN_STACK = 3000
 DEFAULT_CALL_DEPTH = 10000
+ENGINES = ("auto", "interp", "translate")
 _TICK = 4096     # instructions between wall-clock checks
 
 
@@ -43,8 +44,8 @@ class Store:
                 raise ValueError("%s must be a non-negative integer" % name)
         if timeout is not None and not timeout > 0:
             raise ValueError("timeout must be a positive number of seconds")
-        if engine not in ("auto", "interp"):
-            raise ValueError("unknown engine %r (available: auto, interp)" % engine)
+        if engine not in ENGINES:
+            raise ValueError("unknown engine %r (choose from %s)" % (engine, ", ".join(ENGINES)))
         self.engine = engine
         self.max_call_depth = max_call_depth
         self.max_memory = max_memory

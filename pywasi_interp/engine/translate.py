@@ -1,0 +1,718 @@
+"""Tier 1: a validated function body translated to Python source.
+
+Locals become Python locals ``l0, l1, ...``; the operand stack becomes
+Python locals ``s0, s1, ...`` named by stack slot (the validator's heights
+give every instruction a static slot).  Pure operations are not executed
+one by one: a symbolic stack keeps them as expressions and writes a slot
+only when the value must exist (``local.set`` of a local it reads, control
+flow joins, calls of unknown effect are fine since pure expressions read
+only locals and constants).  Loads, global reads and calls are always
+written to their slot at once, since memory, globals and tables may change.
+
+Structured control maps onto Python:
+
+* a ``block``/``if`` that is branched to, and a ``loop`` that is branched
+  to, becomes ``while True:`` ("a P-loop"): a branch to a block is
+  ``break``, to a loop ``continue``, falling off the end ``break``;
+* a branch across several P-loops sets ``_tgt`` to the target's id and
+  breaks; after each P-loop that such a branch crosses, a check either
+  finishes the branch (``continue``/``break`` of the target) or breaks on;
+* ``return`` and branches to the function label are Python ``return``.
+
+The generated function takes its parameters positionally and returns None,
+a value, or a tuple (its ``direct`` form); ``run(args)`` wraps it for the
+uniform calling convention of runtime/func.py.
+
+Python's own limits are respected by falling back to tier 0
+(``TranslationUnsupported``): more than 18 statically nested blocks,
+functions too large to compile quickly.  Memory bounds: addresses are
+unsigned, so struct's own range check (``struct.error``) and bytearray
+indexing (``IndexError``) catch every out-of-bounds access without a wrap
+around; both are turned into the spec's trap at the function boundary.
+"""
+
+import math
+import re
+import struct
+
+from .. import numeric as N
+from ..errors import Trap, TrapKind, ExhaustionError
+from ..types import PAGE_SIZE
+from ..values import default_raw
+from . import runtime_ops as R
+
+__all__ = ["translate_function", "TranslationUnsupported"]
+
+MAX_NESTING = 18            # CPython refuses more than 20 nested blocks
+MAX_BODY = 60000            # instructions; beyond this compile() gets slow
+MAX_EXPR = 160              # characters of a symbolic expression
+
+_LOADS = {
+    "i32.load": ("u32", ""), "i64.load": ("u64", ""), "f32.load": ("u32", ""),
+    "f64.load": ("f64", ""), "i32.load8_s": ("s8", " & 0xFFFFFFFF"),
+    "i32.load8_u": (None, ""), "i32.load16_s": ("s16", " & 0xFFFFFFFF"),
+    "i32.load16_u": ("u16", ""), "i64.load8_s": ("s8", " & 0xFFFFFFFFFFFFFFFF"),
+    "i64.load8_u": (None, ""), "i64.load16_s": ("s16", " & 0xFFFFFFFFFFFFFFFF"),
+    "i64.load16_u": ("u16", ""), "i64.load32_s": ("s32", " & 0xFFFFFFFFFFFFFFFF"),
+    "i64.load32_u": ("u32", ""),
+}
+_STORES = {
+    "i32.store": ("u32", ""), "i64.store": ("u64", ""), "f32.store": ("u32", ""),
+    "f64.store": ("f64", ""), "i32.store8": (None, " & 0xFF"),
+    "i32.store16": ("u16", " & 0xFFFF"), "i64.store8": (None, " & 0xFF"),
+    "i64.store16": ("u16", " & 0xFFFF"), "i64.store32": ("u32", " & 0xFFFFFFFF"),
+}
+_STRUCTS = {"u32": "<I", "u64": "<Q", "f64": "<d", "s8": "<b", "s16": "<h",
+            "u16": "<H", "s32": "<i"}
+_NAMESPACE = {"N": N, "math": math, "Trap": Trap, "TrapKind": TrapKind,
+              "ExhaustionError": ExhaustionError, "struct_error": struct.error,
+              "PAGE_SIZE": PAGE_SIZE, "R": R}
+for _key, _fmt in _STRUCTS.items():
+    _NAMESPACE["ld_" + _key] = struct.Struct(_fmt).unpack_from
+    _NAMESPACE["st_" + _key] = struct.Struct(_fmt).pack_into
+
+_WORD = re.compile(r"\b[a-z]\b")
+# Templates whose numeric helper may trap (division, trapping truncation).
+_TRAPPING = re.compile(r"N\.i(32|64)_(div|rem|trunc_f)")
+
+
+class TranslationUnsupported(Exception):
+    """This function stays in tier 0 (the reason is the message)."""
+
+
+class _Entry:
+    """A symbolic stack entry: a Python expression and the variables it
+    reads (``l3``, ``s5``)."""
+
+    __slots__ = ("expr", "reads")
+
+    def __init__(self, expr, reads):
+        self.expr = expr
+        self.reads = reads
+
+
+class _Ctrl:
+    """A control construct being translated."""
+
+    __slots__ = ("kind", "id", "height", "nparams", "nresults", "ploop",
+                 "escapes", "else_seen")
+
+    def __init__(self, kind, ident, height, nparams, nresults, ploop):
+        self.kind = kind            # "block", "loop", "if", "function"
+        self.id = ident
+        self.height = height        # slot of the first param/result
+        self.nparams = nparams
+        self.nresults = nresults
+        self.ploop = ploop          # compiled to ``while True:``
+        self.escapes = set()        # ids of outer labels branched to through it
+        self.else_seen = False
+
+    @property
+    def label_arity(self):
+        return self.nparams if self.kind == "loop" else self.nresults
+
+
+class Translator:
+    """Produces the Python source of one function."""
+
+    def __init__(self, func):
+        self.func = func
+        ast_func = func.ast
+        self.body = ast_func.body
+        self.heights = func.heights
+        self.types = func.instance.types
+        self.functype = func.type
+        self.nparams = len(self.functype.params)
+        self.local_defaults = []
+        for count, valtype in ast_func.locals:
+            self.local_defaults.extend([default_raw(valtype)] * count)
+        self.nlocals = self.nparams + len(self.local_defaults)
+        self.lines = []
+        self.indent = 1
+        self.stack = []
+        self.ctrls = []
+        self.consts = {}            # value key -> (closure constant name, value)
+        self.targeted = _targeted_blocks(self.body)
+        self.dead_depth = 0
+        self.index = 0              # the instruction being translated
+
+    # --- emission helpers ----------------------------------------------------
+    def emit(self, line):
+        self.lines.append("    " * self.indent + line)
+
+    def const(self, value):
+        """A literal for ``value``, or a closure constant when no literal
+        round-trips exactly (NaNs with payloads, infinities)."""
+        if isinstance(value, float):
+            if math.isfinite(value):
+                return repr(value)
+            key = ("f", struct.pack("<d", value))
+            if key not in self.consts:
+                self.consts[key] = ("k%d" % len(self.consts), value)
+            return self.consts[key][0]
+        return str(value)
+
+    # --- the symbolic stack ----------------------------------------------------
+    def push(self, expr, reads):
+        if len(expr) > MAX_EXPR:
+            slot = "s%d" % len(self.stack)
+            self.assign(slot, expr)
+            expr, reads = slot, {slot}
+        self.stack.append(_Entry(expr, frozenset(reads)))
+
+    def push_slot_value(self, expr):
+        """Write ``expr`` (impure) into its slot now and push the slot."""
+        slot = "s%d" % len(self.stack)
+        self.assign(slot, expr)
+        self.stack.append(_Entry(slot, frozenset((slot,))))
+
+    def pop(self):
+        return self.stack.pop()
+
+    def assign(self, var, expr):
+        """``var = expr``, first saving entries that read ``var``."""
+        self.protect(var)
+        self.emit("%s = %s" % (var, expr))
+
+    def protect(self, var, skip=None):
+        """Write to their slots the entries (but ``skip``) that read ``var``."""
+        for position, entry in enumerate(self.stack):
+            if position != skip and var in entry.reads and entry.expr != "s%d" % position:
+                self.materialize(position)
+
+    def materialize(self, position):
+        entry = self.stack[position]
+        slot = "s%d" % position
+        if entry.expr == slot:
+            return
+        self.protect(slot, skip=position)
+        self.emit("%s = %s" % (slot, entry.expr))
+        self.stack[position] = _Entry(slot, frozenset((slot,)))
+
+    def materialize_all(self):
+        for position in range(len(self.stack)):
+            self.materialize(position)
+
+    def reset_stack(self, height):
+        """After a join: slots 0..height-1 hold the values."""
+        self.stack = [_Entry("s%d" % i, frozenset(("s%d" % i,))) for i in range(height)]
+
+    # --- translation -----------------------------------------------------------
+    def skip_dead(self, name):
+        """Dead code: only track structure so the live ``else``/``end``
+        that closes it is recognised."""
+        if name in ("block", "loop", "if"):
+            self.dead_depth += 1
+        elif name == "end":
+            if self.dead_depth:
+                self.dead_depth -= 1
+            else:
+                self.end_construct(reachable=False)
+        elif name == "else" and not self.dead_depth:
+            self.else_(reachable=False)
+
+    def template(self, op):
+        count = len(op.params)
+        operands = self.stack[-count:]
+        del self.stack[-count:]
+        names = ("a", "b")
+        subst = {}
+        reads = set()
+        for name, entry in zip(names, operands):
+            uses = len(re.findall(r"\b%s\b" % name, op.expr))
+            expr = entry.expr
+            if uses > 1 and not _is_atom(expr):
+                position = len(self.stack)
+                self.stack.append(entry)
+                self.materialize(position)
+                expr = self.stack.pop().expr
+                entry = _Entry(expr, frozenset((expr,)))
+            subst[name] = expr if _is_atom(expr) else "(%s)" % expr
+            reads |= entry.reads
+        expr = _WORD.sub(lambda m: subst.get(m.group(0), m.group(0)), op.expr)
+        if _TRAPPING.search(op.expr):
+            # A trap must happen here, before any later side effect, and
+            # even if the value is dropped: evaluate now.
+            self.push_slot_value(expr)
+        else:
+            self.push(expr, reads)
+
+    # structure ---------------------------------------------------------------
+    def open_construct(self, kind, imm, condition=None):
+        """Enter a block/loop/if; ``condition`` is the if's popped operand
+        (it reads only slots at or above the current top, which the
+        materialisation below never writes)."""
+        nparams, nresults = _arity(self.types, imm)
+        self.materialize_all()
+        height = len(self.stack) - nparams
+        ploop = self.index in self.targeted
+        ctrl = _Ctrl(kind, self.index + 1, height, nparams, nresults, ploop)
+        if ploop:
+            self.emit("while True:")
+            self.indent += 1
+        if kind == "if":
+            self.emit("if %s:" % _truth(condition))
+            self.indent += 1
+        if self.indent > MAX_NESTING:
+            raise TranslationUnsupported("blocks nested too deeply for Python")
+        self.ctrls.append(ctrl)
+
+    def else_(self, reachable):
+        ctrl = self.ctrls[-1]
+        if reachable:
+            self.fall_through(ctrl)
+        self.emit("pass")
+        self.indent -= 1
+        self.emit("else:")
+        self.indent += 1
+        ctrl.else_seen = True
+        self.reset_stack(ctrl.height + ctrl.nparams)
+
+    def fall_through(self, ctrl):
+        """End of a construct's code reached normally: results to their slots."""
+        results = self.stack[-ctrl.nresults:] if ctrl.nresults else []
+        self.set_slots(ctrl.height, results)
+
+    def set_slots(self, base, entries):
+        targets = ["s%d" % (base + i) for i in range(len(entries))]
+        exprs = [e.expr for e in entries]
+        if targets == exprs:
+            return
+        for var in targets:
+            self.protect_except(var, entries)
+        if len(targets) == 1:
+            self.emit("%s = %s" % (targets[0], exprs[0]))
+        else:
+            self.emit("%s = %s" % (", ".join(targets), ", ".join(exprs)))
+
+    def protect_except(self, var, entries):
+        """Save stack entries (other than the ones being moved) reading ``var``."""
+        moving = set(id(e) for e in entries)
+        for position, entry in enumerate(self.stack):
+            if id(entry) in moving:
+                continue
+            if var in entry.reads and entry.expr != "s%d" % position:
+                self.materialize(position)
+
+    def end_construct(self, reachable):
+        ctrl = self.ctrls.pop()
+        if ctrl.kind == "function":
+            if reachable:
+                self.emit_return(ctrl.nresults)
+            return
+        if reachable:
+            self.fall_through(ctrl)
+        if ctrl.kind == "if":
+            self.emit("pass")
+            self.indent -= 1
+        if ctrl.ploop:
+            self.emit("break")      # falling off the end leaves the construct
+            self.indent -= 1
+            self.after_ploop(ctrl)
+        self.reset_stack(ctrl.height + ctrl.nresults)
+
+    def after_ploop(self, ctrl):
+        """Finish or propagate multi-level branches that crossed ``ctrl``."""
+        if not ctrl.escapes:
+            return
+        enclosing = self.enclosing_ploop()
+        self.emit("if _tgt:")
+        self.indent += 1
+        rest = set(ctrl.escapes)
+        if enclosing is not None and enclosing.id in rest:
+            rest.discard(enclosing.id)
+            self.emit("if _tgt == %d:" % enclosing.id)
+            self.indent += 1
+            self.emit("_tgt = 0")
+            self.emit("continue" if enclosing.kind == "loop" else "break")
+            self.indent -= 1
+        if rest:
+            enclosing.escapes |= rest
+            self.emit("break")
+        self.emit("pass")
+        self.indent -= 1
+
+    def enclosing_ploop(self):
+        for ctrl in reversed(self.ctrls):
+            if ctrl.ploop:
+                return ctrl
+        return None
+
+    def branch(self, depth):
+        """Emit the jump of a taken branch to the label ``depth`` out."""
+        target = self.ctrls[-1 - depth]
+        if target.kind == "function":
+            self.emit_return(target.nresults)
+            return
+        arity = target.label_arity
+        values = self.stack[len(self.stack) - arity:] if arity else []
+        self.set_slots(target.height, values)
+        inner = []
+        for ctrl in reversed(self.ctrls[len(self.ctrls) - depth:]):
+            if ctrl.ploop:
+                inner.append(ctrl)
+        if not inner:
+            self.emit("continue" if target.kind == "loop" else "break")
+            return
+        # The break leaves the innermost P-loop; the checks after_ploop emits
+        # after each crossed P-loop carry the branch on to its target.
+        for ctrl in inner:
+            ctrl.escapes.add(target.id)
+        self.emit("_tgt = %d" % target.id)
+        self.emit("break")
+
+    def emit_return(self, nresults):
+        if nresults == 0:
+            self.emit("return None")
+        elif nresults == 1:
+            self.emit("return %s" % self.stack[-1].expr)
+        else:
+            self.emit("return (%s,)" % ", ".join(e.expr for e in self.stack[-nresults:]))
+
+    # --- output ----------------------------------------------------------------
+    def source(self):
+        params = ", ".join("l%d" % i for i in range(self.nparams))
+        head = ["def make(func, store, mem, memory, G, F, T, E, D, TYPES%s):" %
+                "".join(", " + name for name, _ in self.consts.values()),
+                "    LIMIT = store.max_call_depth",
+                "    def f(%s):" % params]
+        prologue = ["        store.depth += 1",
+                    "        if store.depth > LIMIT:",
+                    "            store.depth -= 1",
+                    "            raise ExhaustionError('call stack exhausted')",
+                    "        try:"]
+        for i, value in enumerate(self.local_defaults):
+            prologue.append("            l%d = %r" % (self.nparams + i, value))
+        prologue.append("            _tgt = 0")
+        body = ["        " + line for line in self.lines]
+        epilogue = ["        except Trap as trap:",
+                    "            trap.frames.append(func)",
+                    "            raise",
+                    "        except (struct_error, IndexError):",
+                    "            trap = Trap(TrapKind.MEMORY_OOB)",
+                    "            trap.frames.append(func)",
+                    "            raise trap from None",
+                    "        finally:",
+                    "            store.depth -= 1",
+                    "    return f"]
+        return "\n".join(head + prologue + body + epilogue) + "\n"
+
+
+def _is_atom(expr):
+    return re.match(r"^[A-Za-z_][A-Za-z_0-9]*$|^-?[0-9.]+$", expr) is not None
+
+
+def _truth(expr):
+    """A condition from an i32 expression: ``int(x < y)`` tests as ``x < y``."""
+    if expr.startswith("int(") and expr.endswith(")") and _balanced(expr[4:-1]):
+        return expr[4:-1]
+    return expr
+
+
+def _balanced(text):
+    depth = 0
+    for ch in text:
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth < 0:
+                return False
+    return depth == 0
+
+
+def _arity(types, imm):
+    if imm is None:
+        return 0, 0
+    if isinstance(imm, int):
+        functype = types[imm]
+        return len(functype.params), len(functype.results)
+    return 0, 1
+
+
+def _targeted_blocks(body):
+    """Indexes of block/loop/if instructions that some branch targets."""
+    targeted = set()
+    opened = [None]                 # index of each open construct; None = function
+    for index, (op, imm, _) in enumerate(body):
+        name = op.name
+        if name in ("block", "loop", "if"):
+            opened.append(index)
+        elif name == "end":
+            opened.pop()
+        elif name in ("br", "br_if"):
+            targeted.add(opened[-1 - imm])
+        elif name == "br_table":
+            labels, default = imm
+            for depth in labels + (default,):
+                targeted.add(opened[-1 - depth])
+    targeted.discard(None)
+    return targeted
+
+
+# --- instruction rules ----------------------------------------------------------
+
+def _block(t, op, imm):
+    t.open_construct(op.name, imm)
+
+
+def _if(t, op, imm):
+    cond = t.pop().expr
+    t.open_construct("if", imm, condition=cond)
+
+
+def _else(t, op, imm):
+    t.else_(reachable=True)
+
+
+def _end(t, op, imm):
+    t.end_construct(reachable=True)
+
+
+def _br(t, op, imm):
+    t.branch(imm)
+
+
+def _br_if(t, op, imm):
+    cond = t.pop().expr
+    t.materialize_all()
+    t.emit("if %s:" % _truth(cond))
+    t.indent += 1
+    t.branch(imm)
+    t.indent -= 1
+
+
+def _br_table(t, op, imm):
+    labels, default = imm
+    index = t.pop().expr
+    t.materialize_all()
+    if not _is_atom(index):
+        t.emit("_i = %s" % index)
+        index = "_i"
+    keyword = "if"
+    for case, depth in enumerate(labels):
+        if depth == default:
+            continue
+        t.emit("%s %s == %d:" % (keyword, index, case))
+        keyword = "elif"
+        t.indent += 1
+        t.branch(depth)
+        t.indent -= 1
+    if keyword == "elif":
+        t.emit("else:")
+        t.indent += 1
+        t.branch(default)
+        t.indent -= 1
+    else:
+        t.branch(default)
+
+
+def _return(t, op, imm):
+    t.emit_return(len(t.functype.results))
+
+
+def _unreachable(t, op, imm):
+    t.emit("raise Trap(TrapKind.UNREACHABLE)")
+
+
+def _nop(t, op, imm):
+    pass
+
+
+def _drop(t, op, imm):
+    t.pop()
+
+
+def _select(t, op, imm):
+    c, b, a = t.pop(), t.pop(), t.pop()
+    t.push("%s if %s else %s" % (_paren(a.expr), _paren(_truth(c.expr)), _paren(b.expr)),
+           a.reads | b.reads | c.reads)
+
+
+def _paren(expr):
+    return expr if _is_atom(expr) else "(%s)" % expr
+
+
+def _local_get(t, op, imm):
+    t.push("l%d" % imm, ("l%d" % imm,))
+
+
+def _local_set(t, op, imm):
+    value = t.pop()
+    t.assign("l%d" % imm, value.expr)
+
+
+def _local_tee(t, op, imm):
+    value = t.pop()
+    t.assign("l%d" % imm, value.expr)
+    t.push("l%d" % imm, ("l%d" % imm,))
+
+
+def _global_get(t, op, imm):
+    t.push_slot_value("G[%d].raw" % imm)
+
+
+def _global_set(t, op, imm):
+    t.emit("G[%d].raw = %s" % (imm, t.pop().expr))
+
+
+def _const(t, op, imm):
+    t.push(t.const(imm), ())
+
+
+def _call_args(t, count):
+    args = [e.expr for e in t.stack[len(t.stack) - count:]] if count else []
+    del t.stack[len(t.stack) - count:]
+    return ", ".join(args)
+
+
+def _push_results(t, call, nresults):
+    if nresults == 0:
+        t.emit(call)
+    elif nresults == 1:
+        t.push_slot_value(call)
+    else:
+        base = len(t.stack)
+        slots = ["s%d" % (base + i) for i in range(nresults)]
+        for slot in slots:
+            t.protect(slot)
+        t.emit("%s = %s" % (", ".join(slots), call))
+        for slot in slots:
+            t.stack.append(_Entry(slot, frozenset((slot,))))
+
+
+def _call(t, op, imm):
+    functype = t.func.instance.funcs[imm].type
+    args = _call_args(t, len(functype.params))
+    _push_results(t, "F[%d].direct(%s)" % (imm, args), len(functype.results))
+
+
+def _call_indirect(t, op, imm):
+    typeidx, tableidx = imm
+    functype = t.types[typeidx]
+    index = t.pop().expr
+    args = _call_args(t, len(functype.params))
+    call = "R.indirect(T[%d], %s, TYPES[%d]).direct(%s)" % (tableidx, index, typeidx, args)
+    _push_results(t, call, len(functype.results))
+
+
+def _load(t, op, imm):
+    kind, suffix = _LOADS[op.name]
+    address = t.pop().expr
+    ea = "%s + %d" % (_paren(address), imm[1]) if imm[1] else address
+    if kind is None:
+        t.push_slot_value("mem[%s]" % ea)
+    else:
+        t.push_slot_value("ld_%s(mem, %s)[0]%s" % (kind, ea, suffix))
+
+
+def _store(t, op, imm):
+    kind, mask = _STORES[op.name]
+    value = t.pop().expr
+    address = t.pop().expr
+    ea = "%s + %d" % (_paren(address), imm[1]) if imm[1] else address
+    if kind is None:
+        t.emit("mem[%s] = %s%s" % (ea, _paren(value), mask))
+    else:
+        value = "%s%s" % (_paren(value), mask) if mask else value
+        t.emit("st_%s(mem, %s, %s)" % (kind, ea, value))
+
+
+def _helper(call, nargs, result):
+    """A rule calling a runtime_ops helper with the popped operands."""
+    def rule(t, op, imm):
+        args = _call_args(t, nargs)
+        text = call.format(imm=imm, args=args)
+        if result:
+            t.push_slot_value(text)
+        else:
+            t.emit(text)
+    return rule
+
+
+def _ref_null(t, op, imm):
+    t.push("None", ())
+
+
+def _ref_is_null(t, op, imm):
+    value = t.pop()
+    t.push("int(%s is None)" % _paren(value.expr), value.reads)
+
+
+def _ref_func(t, op, imm):
+    t.push_slot_value("F[%d]" % imm)
+
+
+_RULES = {
+    "block": _block, "loop": _block, "if": _if, "else": _else, "end": _end,
+    "br": _br, "br_if": _br_if, "br_table": _br_table, "return": _return,
+    "unreachable": _unreachable, "nop": _nop, "drop": _drop,
+    "select": _select, "select_t": _select, "local.get": _local_get,
+    "local.set": _local_set, "local.tee": _local_tee,
+    "global.get": _global_get, "global.set": _global_set,
+    "i32.const": _const, "i64.const": _const, "f32.const": _const,
+    "f64.const": _const, "call": _call, "call_indirect": _call_indirect,
+    "memory.size": _helper("len(mem) // PAGE_SIZE", 0, True),
+    "memory.grow": _helper("memory.grow({args}) & 0xFFFFFFFF", 1, True),
+    "memory.fill": _helper("R.memory_fill(mem, {args})", 3, False),
+    "memory.copy": _helper("R.memory_copy(mem, {args})", 3, False),
+    "memory.init": _helper("R.memory_init(mem, D, {imm}, {args})", 3, False),
+    "data.drop": _helper("D.__setitem__({imm}, b'')", 0, False),
+    "table.get": _helper("R.table_get(T[{imm}], {args})", 1, True),
+    "table.set": _helper("R.table_set(T[{imm}], {args})", 2, False),
+    "table.size": _helper("len(T[{imm}].elements)", 0, True),
+    "table.grow": _helper("R.table_grow(T[{imm}], {args})", 2, True),
+    "table.fill": _helper("R.table_fill(T[{imm}], {args})", 3, False),
+    "table.copy": _helper("R.table_copy(T[{imm[0]}], T[{imm[1]}], {args})", 3, False),
+    "table.init": _helper("R.table_init(T[{imm[1]}], E, {imm[0]}, {args})", 3, False),
+    "elem.drop": _helper("E.__setitem__({imm}, ())", 0, False),
+    "ref.null": _ref_null, "ref.is_null": _ref_is_null, "ref.func": _ref_func,
+}
+for _name in _LOADS:
+    _RULES[_name] = _load
+for _name in _STORES:
+    _RULES[_name] = _store
+
+
+def translate_function(func):
+    """Translate a WasmFunc; returns its ``direct`` Python function.
+
+    Raises:
+        TranslationUnsupported: the function must stay in tier 0.
+    """
+    translator = Translator(func)
+    source = _translate_with_index(translator)
+    namespace = dict(_NAMESPACE)
+    try:
+        code = compile(source, "<wasm function %d>" % func.index, "exec")
+    except (SyntaxError, RecursionError, MemoryError) as error:
+        raise TranslationUnsupported("Python cannot compile it: %s" % error) from None
+    exec(code, namespace)
+    instance = func.instance
+    memory = instance.memory
+    consts = [value for _, value in translator.consts.values()]
+    return namespace["make"](func, func.store, memory.data if memory else None, memory,
+                             instance.globals, instance.funcs, instance.tables,
+                             instance.elems, instance.datas, instance.types, *consts)
+
+
+def _translate_with_index(translator):
+    """Run the translation loop keeping ``translator.index`` current."""
+    if len(translator.body) > MAX_BODY:
+        raise TranslationUnsupported("function body too large")
+    nresults = len(translator.functype.results)
+    translator.ctrls.append(_Ctrl("function", 0, 0, 0, nresults, False))
+    for index, (op, imm, _) in enumerate(translator.body):
+        translator.index = index
+        name = op.name
+        if translator.heights[index] < 0:
+            translator.skip_dead(name)
+            continue
+        rule = _RULES.get(name)
+        if rule is not None:
+            rule(translator, op, imm)
+        elif op.expr is not None:
+            translator.template(op)
+        else:
+            raise TranslationUnsupported("no translation for %s" % name)
+    return translator.source()
