@@ -39,6 +39,9 @@ def _parse_args(argv):
     parser.add_argument("--cache", metavar="DIR",
                         help="conversion cache (default: $%s or %s)"
                         % (convert.CACHE_ENV, convert.default_cache_dir()))
+    parser.add_argument("--timeout", metavar="SECONDS", type=float,
+                        help="wall-clock limit per top-level call, passed to Store(timeout=); "
+                        "guards against hangs (default: none)")
     parser.add_argument("--max-failures", metavar="N", type=int, default=10,
                         help="failures printed per file (default: %(default)s; all in --json)")
     parser.add_argument("-q", "--quiet", action="store_true",
@@ -53,7 +56,8 @@ def main(argv=None):
         testsuite = harness.find_testsuite(args.testsuite)
         names = harness.list_wast_files(testsuite)
         skiplist = harness.load_skiplist(args.skiplist)
-        runtime = harness.Runtime(args.engine)
+        store_options = {} if args.timeout is None else {"timeout": args.timeout}
+        runtime = harness.Runtime(args.engine, store_options)
     except harness.HarnessError as exc:
         print("error: %s" % exc, file=sys.stderr)
         return 2

@@ -558,7 +558,8 @@ def test_runner_named_modules_and_register(script):
 
 
 @pytest.mark.parametrize("ctype,spec,text,ok", [
-    ("assert_malformed", {"load": ["decode", "unexpected end of section"]}, "unexpected end", True),
+    ("assert_malformed", {"load": ["decode", "unexpected end of section"]}, "unexpected end",
+     True),
     ("assert_malformed", {"load": ["decode", "unexpected end"]}, "unexpected end of section",
      False),
     ("assert_malformed", {"load": ["invalid", "unexpected end"]}, "unexpected end", False),
@@ -616,6 +617,15 @@ def test_runner_escaped_exceptions_are_failures_and_counted(script):
     assert [r.escaped for r in results] == [False, True, True, True, False]
     assert results[1].got.startswith("escaped KeyError")
     assert "KeyError" in results[1].traceback
+    assert "test_harness.py" in results[1].where and "in _raise" in results[1].where
+    assert "[escaped exception]" in "\n".join(
+        _file_of(results).describe_failures())
+
+
+def _file_of(results):
+    file_result = harness.FileResult("f.wast", "fake")
+    file_result.results = results
+    return file_result
 
 
 def test_runner_failed_module_fails_its_users_only(script):
@@ -666,9 +676,11 @@ def test_runner_unsupported_script_value_fails_without_escaping(script):
     script.add("module", spec={"exports": {"f": [1]}})
     script.add("assert_return", action=invoke("f", {"type": "funcref", "value": "3"}),
                expected=[i32(1)])
+    script.add("assert_trap", action=invoke("f"), expected=[])          # no "text"
+    script.add("register", name=None)                                   # no "as"
     results = script.run()
-    assert statuses(results) == ["passed", "failed"]
-    assert "harness cannot use" in results[1].got and not results[1].escaped
+    assert statuses(results) == ["passed", "failed", "failed", "failed"]
+    assert all("harness cannot use" in r.got and not r.escaped for r in results[1:])
 
 
 def _skips(text):
@@ -738,7 +750,7 @@ def test_cli_summary_lines_and_exit_status(tmp_path, monkeypatch, capsys):
         scripts[name + ".wast"] = str(path)
     monkeypatch.setattr(convert, "converted_script",
                         lambda path, cache=None: scripts[os.path.basename(path)])
-    monkeypatch.setattr(harness, "Runtime", lambda engine: FakeRuntime())
+    monkeypatch.setattr(harness, "Runtime", lambda engine, options=None: FakeRuntime())
     skiplist = tmp_path / "skip.txt"
     skiplist.write_text("")
     out = tmp_path / "out.json"
