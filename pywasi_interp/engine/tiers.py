@@ -1,9 +1,11 @@
 """Choosing how a function runs, and the two calling conventions.
 
 Every function offers ``run(args_list) -> results_list`` (what tier 0 and
-host calls use) and ``direct(*args) -> None | value | tuple`` (what
-translated code calls).  Whichever tier compiles a function provides one
-natively and gets the other as an adapter.
+host calls use) and ``direct(depth, *args) -> None | value | tuple`` (what
+translated code calls, passing the guest call depth along instead of
+keeping a counter).  Whichever tier compiles a function provides one
+natively and gets the other as an adapter; the store's ``depth`` counter
+(tier 0) and the ``depth`` argument (tier 1) hand over to each other there.
 
 Engines (Store(engine=...)):
 * ``interp``: tier 0 only (closures, interp.py);
@@ -33,13 +35,13 @@ def compile_function(func):
             direct = None
         if direct is not None:
             func.direct = direct
-            func.run = _run_adapter(direct, len(func.type.results))
+            func.run = _run_adapter(direct, len(func.type.results), store)
             func.tier = 1
             func.heights = None
             return
     run = _tier0(func)
     func.run = run
-    func.direct = lambda *args: unwrap_results(run(list(args)))
+    func.direct = _direct_adapter(run, store)
     func.tier = 0
     func.heights = None
 
@@ -57,15 +59,26 @@ def _tier0(func):
     return make_runner(func, code, zeros, len(functype.results), func.store)
 
 
-def _run_adapter(direct, nresults):
+def _direct_adapter(run, store):
+    def direct(depth, *args):
+        saved = store.depth
+        store.depth = depth
+        try:
+            return unwrap_results(run(list(args)))
+        finally:
+            store.depth = saved
+    return direct
+
+
+def _run_adapter(direct, nresults, store):
     if nresults == 0:
         def run(args):
-            direct(*args)
+            direct(store.depth + 1, *args)
             return []
     elif nresults == 1:
         def run(args):
-            return [direct(*args)]
+            return [direct(store.depth + 1, *args)]
     else:
         def run(args):
-            return list(direct(*args))
+            return list(direct(store.depth + 1, *args))
     return run

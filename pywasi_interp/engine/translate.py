@@ -19,9 +19,9 @@ Structured control maps onto Python:
   finishes the branch (``continue``/``break`` of the target) or breaks on;
 * ``return`` and branches to the function label are Python ``return``.
 
-The generated function takes its parameters positionally and returns None,
-a value, or a tuple (its ``direct`` form); ``run(args)`` wraps it for the
-uniform calling convention of runtime/func.py.
+The generated function takes the call depth and then its parameters
+positionally, and returns None, a value, or a tuple (its ``direct`` form);
+``run(args)`` wraps it for the uniform calling convention (engine/tiers.py).
 
 Python's own limits are respected by falling back to tier 0
 (``TranslationUnsupported``): more than 18 statically nested blocks,
@@ -132,6 +132,7 @@ class Translator:
         self.stack = []
         self.ctrls = []
         self.consts = {}            # value key -> (closure constant name, value)
+        self.callees = {}           # funcidx -> closure variable name
         self.targeted = _targeted_blocks(self.body)
         self.dead_depth = 0
         self.index = 0              # the instruction being translated
@@ -152,6 +153,12 @@ class Translator:
             return self.consts[key][0]
         return str(value)
 
+    def callee(self, funcidx):
+        """The closure variable bound to function ``funcidx``."""
+        if funcidx not in self.callees:
+            self.callees[funcidx] = "c%d" % funcidx
+        return self.callees[funcidx]
+
     # --- the symbolic stack ----------------------------------------------------
     def push(self, expr, reads):
         if len(expr) > MAX_EXPR:
@@ -170,9 +177,20 @@ class Translator:
         return self.stack.pop()
 
     def assign(self, var, expr):
-        """``var = expr``, first saving entries that read ``var``."""
+        """``var = expr``, first saving entries that read ``var``.  When
+        ``expr`` is a slot the previous line just wrote and nothing else
+        reads, that line writes ``var`` directly instead."""
         self.protect(var)
+        if self.lines and _is_slot(expr) and not self.slot_in_use(expr):
+            last = self.lines[-1]
+            prefix = "    " * self.indent + expr + " = "
+            if last.startswith(prefix):
+                self.lines[-1] = "    " * self.indent + var + " = " + last[len(prefix):]
+                return
         self.emit("%s = %s" % (var, expr))
+
+    def slot_in_use(self, slot):
+        return any(slot in entry.reads for entry in self.stack)
 
     def protect(self, var, skip=None):
         """Write to their slots the entries (but ``skip``) that read ``var``."""
@@ -229,7 +247,10 @@ class Translator:
                 entry = _Entry(expr, frozenset((expr,)))
             subst[name] = expr if _is_atom(expr) else "(%s)" % expr
             reads |= entry.reads
-        expr = _WORD.sub(lambda m: subst.get(m.group(0), m.group(0)), op.expr)
+        expr = _inline_rotate(op, subst)
+        if expr is None:
+            expr = _WORD.sub(lambda m: subst.get(m.group(0), m.group(0)), op.expr)
+        expr = _fold_constants(expr)
         if _TRAPPING.search(op.expr):
             # A trap must happen here, before any later side effect, and
             # even if the value is dropped: evaluate now.
@@ -371,15 +392,16 @@ class Translator:
 
     # --- output ----------------------------------------------------------------
     def source(self):
-        params = ", ".join("l%d" % i for i in range(self.nparams))
+        params = "".join(", l%d" % i for i in range(self.nparams))
         head = ["def make(func, store, mem, memory, G, F, T, E, D, TYPES%s):" %
                 "".join(", " + name for name, _ in self.consts.values()),
-                "    LIMIT = store.max_call_depth",
-                "    def f(%s):" % params]
-        prologue = ["        store.depth += 1",
-                    "        if store.depth > LIMIT:",
-                    "            store.depth -= 1",
+                "    LIMIT = store.max_call_depth"]
+        head += ["    %s = F[%d]" % (name, idx) for idx, name in sorted(self.callees.items())]
+        head.append("    def f(_d%s):" % params)
+        # ``_d`` is this call's depth; callees get ``_d`` + 1 (see tiers.py).
+        prologue = ["        if _d > LIMIT:",
                     "            raise ExhaustionError('call stack exhausted')",
+                    "        _d += 1",
                     "        try:"]
         for i, value in enumerate(self.local_defaults):
             prologue.append("            l%d = %r" % (self.nparams + i, value))
@@ -392,10 +414,54 @@ class Translator:
                     "            trap = Trap(TrapKind.MEMORY_OOB)",
                     "            trap.frames.append(func)",
                     "            raise trap from None",
-                    "        finally:",
-                    "            store.depth -= 1",
                     "    return f"]
         return "\n".join(head + prologue + body + epilogue) + "\n"
+
+
+_INT = r"(?:0x[0-9A-Fa-f]+|[0-9]+)"
+_FOLDABLE = re.compile(r"\((%s) (&|\||\^|\+|-|\*|<<|>>) (%s)\)" % (_INT, _INT))
+_ROTATES = {"i32.rotl": (32, True), "i32.rotr": (32, False),
+            "i64.rotl": (64, True), "i64.rotr": (64, False)}
+
+
+def _fold_constants(expr):
+    """Evaluate parenthesised operations on two integer literals, such as
+    the shift-count mask ``(24 & 31)`` of a constant shift."""
+    while True:
+        folded = _FOLDABLE.sub(_fold_one, expr)
+        if folded == expr:
+            return expr
+        expr = folded
+
+
+def _fold_one(match):
+    a, operator, b = int(match.group(1), 0), match.group(2), int(match.group(3), 0)
+    if operator in ("<<", ">>") and b > 64:
+        return match.group(0)       # no huge literals
+    value = {"&": a & b, "|": a | b, "^": a ^ b, "+": a + b, "-": a - b,
+             "*": a * b, "<<": a << b if operator == "<<" else 0,
+             ">>": a >> b}[operator]
+    return str(value) if value >= 0 else "(%d)" % value
+
+
+def _inline_rotate(op, subst):
+    """A rotate by a constant amount as shifts, saving a helper call."""
+    rotate = _ROTATES.get(op.name)
+    if rotate is None or not re.match(r"^[0-9]+$", subst["b"]):
+        return None
+    bits, left = rotate
+    count = int(subst["b"]) % bits
+    if not left:
+        count = (bits - count) % bits
+    if count == 0:
+        return subst["a"]
+    a = subst["a"]
+    mask = (1 << bits) - 1
+    return "((%s << %d) & 0x%X) | (%s >> %d)" % (a, count, mask, a, bits - count)
+
+
+def _is_slot(expr):
+    return re.match(r"^s[0-9]+$", expr) is not None
 
 
 def _is_atom(expr):
@@ -584,7 +650,12 @@ def _push_results(t, call, nresults):
 def _call(t, op, imm):
     functype = t.func.instance.funcs[imm].type
     args = _call_args(t, len(functype.params))
-    _push_results(t, "F[%d].direct(%s)" % (imm, args), len(functype.results))
+    callee = t.callee(imm)
+    _push_results(t, "%s.direct(%s)" % (callee, _with_depth(args)), len(functype.results))
+
+
+def _with_depth(args):
+    return "_d, " + args if args else "_d"
 
 
 def _call_indirect(t, op, imm):
@@ -592,7 +663,8 @@ def _call_indirect(t, op, imm):
     functype = t.types[typeidx]
     index = t.pop().expr
     args = _call_args(t, len(functype.params))
-    call = "R.indirect(T[%d], %s, TYPES[%d]).direct(%s)" % (tableidx, index, typeidx, args)
+    call = "R.indirect(T[%d], %s, TYPES[%d]).direct(%s)" % (
+        tableidx, index, typeidx, _with_depth(args))
     _push_results(t, call, len(functype.results))
 
 

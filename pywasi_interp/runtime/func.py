@@ -56,7 +56,8 @@ class WasmFunc(FuncBase):
         self.heights = heights
         self.tier = None
         # Two calling conventions (see engine/tiers.py): run(list) -> list,
-        # and direct(*args) -> None | value | tuple.  Both compile on first use.
+        # and direct(depth, *args) -> None | value | tuple.  Both compile on
+        # first use.
         self.run = self._compile_and_run
         self.direct = self._compile_and_call
 
@@ -68,9 +69,9 @@ class WasmFunc(FuncBase):
         self._compile()
         return self.run(args)
 
-    def _compile_and_call(self, *args):
+    def _compile_and_call(self, depth, *args):
         self._compile()
-        return self.direct(*args)
+        return self.direct(depth, *args)
 
     @property
     def name(self):
@@ -115,7 +116,7 @@ class HostFunc(FuncBase):
         copy.caller_instance = instance
         return copy
 
-    def direct(self, *args):
+    def direct(self, depth, *args):
         return unwrap_results(self.run(list(args)))
 
     def run(self, args):
