@@ -11,7 +11,10 @@ Engines (Store(engine=...)):
 * ``interp``: tier 0 only (closures, interp.py);
 * ``translate``: every function through tier 1 (translate.py), falling
   back to tier 0 only where Python's limits forbid translation;
-* ``auto``: tier 1 where possible, tier 0 otherwise.
+* ``auto``: a function without loops runs its first call in tier 0 (most
+  such functions in big programs run once: translating them would cost more
+  than it saves); a function with a loop, or on its second call, goes to
+  tier 1 where possible.
 With fuel or a timeout set, functions run in tier 0, whose dispatch loop
 does the metering.
 """
@@ -28,6 +31,9 @@ __all__ = ["compile_function"]
 def compile_function(func):
     """Compile a WasmFunc on first call: sets ``func.run`` and ``func.direct``."""
     store = func.store
+    if store.engine == "auto" and func.tier is None and not _has_loop(func.ast.body):
+        _run_once_in_tier0(func)
+        return
     if store.engine != "interp" and not store.metered:
         try:
             direct = translate_function(func)
@@ -44,6 +50,28 @@ def compile_function(func):
     func.direct = _direct_adapter(run, store)
     func.tier = 0
     func.heights = None
+
+
+def _has_loop(body):
+    return any(op.name == "loop" for op, _, _ in body)
+
+
+def _run_once_in_tier0(func):
+    """Tier 0 for one call; the next call (even a recursive one) compiles
+    again, this time for tier 1."""
+    run0 = _tier0(func)
+    direct0 = _direct_adapter(run0, func.store)
+    stub_run, stub_direct = func.run, func.direct
+    func.tier = 0
+
+    def run(args):
+        func.run, func.direct = stub_run, stub_direct
+        return run0(args)
+
+    def direct(depth, *args):
+        func.run, func.direct = stub_run, stub_direct
+        return direct0(depth, *args)
+    func.run, func.direct = run, direct
 
 
 def _tier0(func):
