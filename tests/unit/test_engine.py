@@ -1,0 +1,213 @@
+"""Execution on both tiers: control flow, calls, memory, traps, limits.
+
+Every test runs under tier 0 (``interp``) and tier 1 (``translate``); a
+property test checks that the tiers agree on random arithmetic.
+"""
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from pywasi_interp import (Module, Linker, Store, Trap, TrapKind, ExhaustionError,
+                           FuncType, ValType)
+
+from wasm_builder import (
+    I32, I64, F64, TYPE, IMPORT, FUNCTION, TABLE, MEMORY, EXPORT, ELEMENT, CODE,
+    op, i32_const, s64, END, EMPTY_BLOCK, section, vec, u32, name, functype, limits,
+    module, func_body,
+)
+
+TIERS = ["interp", "translate"]
+
+
+def build(funcs, memory=None, table=None, imports=()):
+    """funcs: list of (export name or None, params, results, body, locals).
+    Function i has type i; imports (module, name, params, results) come first."""
+    types = [functype(p, r) for _, _, p, r in imports]
+    types += [functype(p, r) for _, p, r, _, _ in funcs]
+    sections = [section(TYPE, vec(types))]
+    if imports:
+        sections.append(section(IMPORT, vec(
+            name(m) + name(n) + b"\x00" + u32(i) for i, (m, n, _, _) in enumerate(imports))))
+    base = len(imports)
+    sections.append(section(FUNCTION, vec(u32(base + i) for i in range(len(funcs)))))
+    if table is not None:
+        sections.append(section(TABLE, vec([b"\x70" + limits(table)])))
+    if memory is not None:
+        sections.append(section(MEMORY, vec([limits(memory)])))
+    exports = [name(n) + b"\x00" + u32(base + i) for i, (n, _, _, _, _) in enumerate(funcs) if n]
+    sections.append(section(EXPORT, vec(exports)))
+    if table is not None:
+        indexes = vec(u32(base + i) for i in range(len(funcs)))
+        sections.append(section(ELEMENT, vec([u32(0) + i32_const(0) + END + indexes])))
+    sections.append(section(CODE, vec(func_body(body, locals_) for _, _, _, body, locals_ in funcs)))
+    return module(*sections)
+
+
+def instance(binary, tier, linker=None, **store_options):
+    store = Store(engine=tier, **store_options)
+    return (linker or Linker()).instantiate(store, Module(binary))
+
+
+def get(i):
+    return op("local.get") + u32(i)
+
+
+FAC = ("fac", I64, I64,
+       get(0) + op("i64.eqz") + op("if") + I64 + op("i64.const") + s64(1) + op("else")
+       + get(0) + get(0) + op("i64.const") + s64(1) + op("i64.sub") + op("call") + u32(0)
+       + op("i64.mul") + END + END, ())
+
+# sum = 0; while n: sum += n; n -= 1
+SUM = ("sum", I32, I32,
+       op("block") + EMPTY_BLOCK + op("loop") + EMPTY_BLOCK
+       + get(0) + op("i32.eqz") + op("br_if") + u32(1)
+       + get(1) + get(0) + op("i32.add") + op("local.set") + u32(1)
+       + get(0) + i32_const(1) + op("i32.sub") + op("local.set") + u32(0)
+       + op("br") + u32(0) + END + END + get(1) + END, [(1, I32)])
+
+# br_table: 0 -> 10, 1 -> 20, else -> 30 (three nested blocks)
+SWITCH = ("switch", I32, I32,
+          op("block") + EMPTY_BLOCK + op("block") + EMPTY_BLOCK + op("block") + EMPTY_BLOCK
+          + get(0) + op("br_table") + vec([u32(0), u32(1)]) + u32(2) + END
+          + i32_const(10) + op("return") + END + i32_const(20) + op("return") + END
+          + i32_const(30) + END, ())
+
+DIV = ("div", I32 + I32, I32, get(0) + get(1) + op("i32.div_s") + END, ())
+
+
+@pytest.mark.parametrize("tier", TIERS)
+def test_engine_recursion_loops_and_br_table(tier):
+    exports = instance(build([FAC, SUM, SWITCH]), tier).exports
+    assert exports["fac"](20) == 2432902008176640000
+    assert exports["sum"](1000) == 500500
+    assert [exports["switch"](i) for i in range(4)] == [10, 20, 30, 30]
+
+
+@pytest.mark.parametrize("tier", TIERS)
+def test_engine_multi_value_block(tier):
+    # block (result i32 i32) 1 2 end; i32.sub -> -1 ; type 1 is [] -> [i32 i32]
+    body = op("block") + u32(1) + i32_const(1) + i32_const(2) + END + op("i32.sub") + END
+    binary = module(section(TYPE, vec([functype(b"", I32), functype(b"", I32 + I32)])),
+                    section(FUNCTION, vec([u32(0)])),
+                    section(EXPORT, vec([name("f") + b"\x00" + u32(0)])),
+                    section(CODE, vec([func_body(body)])))
+    assert instance(binary, tier).exports["f"]() == -1
+
+
+@pytest.mark.parametrize("tier", TIERS)
+def test_engine_memory_roundtrip_and_bounds(tier):
+    store_load = ("rt", I32 + I64, I64, get(0) + get(1) + op("i64.store") + b"\x03\x00"
+                  + get(0) + op("i64.load") + b"\x03\x00" + END, ())
+    exports = instance(build([store_load], memory=1), tier).exports
+    assert exports["rt"](8, -5) == -5
+    assert exports["rt"](65528, 7) == 7
+    with pytest.raises(Trap) as info:
+        exports["rt"](65529, 7)
+    assert info.value.kind is TrapKind.MEMORY_OOB
+    with pytest.raises(Trap):
+        exports["rt"](-1, 7)          # 0xFFFFFFFF: unsigned, never wraps
+
+
+@pytest.mark.parametrize("tier", TIERS)
+def test_engine_traps_carry_message_and_backtrace(tier):
+    exports = instance(build([DIV]), tier).exports
+    with pytest.raises(Trap) as info:
+        exports["div"](1, 0)
+    assert str(info.value) == "integer divide by zero"
+    assert [f.index for f in info.value.frames] == [0]
+    with pytest.raises(Trap, match="^integer overflow"):
+        exports["div"](-2 ** 31, -1)
+    assert exports["div"](-7, 2) == -3     # truncates toward zero
+
+
+@pytest.mark.parametrize("tier", TIERS)
+def test_engine_call_indirect_checks(tier):
+    # f0: (i32) -> i32 calls table[arg] as [] -> i32 ; f1: [] -> i32 returns 7 ; f2: (i32)->i32
+    caller = ("call", I32, I32, get(0) + op("call_indirect") + u32(1) + u32(0) + END, ())
+    seven = (None, b"", I32, i32_const(7) + END, ())
+    exports = instance(build([caller, seven], table=3), tier).exports
+    assert exports["call"](1) == 7
+    with pytest.raises(Trap, match="^indirect call type mismatch"):
+        exports["call"](0)
+    with pytest.raises(Trap, match="^uninitialized element 2"):
+        exports["call"](2)
+    with pytest.raises(Trap, match="^undefined element"):
+        exports["call"](3)
+
+
+@pytest.mark.parametrize("tier", TIERS)
+def test_engine_deep_recursion_is_exhaustion(tier):
+    forever = ("loop", b"", b"", op("call") + u32(0) + END, ())
+    exports = instance(build([forever]), tier).exports
+    with pytest.raises(ExhaustionError, match="^call stack exhausted"):
+        exports["loop"]()
+    with pytest.raises(ExhaustionError):      # and the runtime stays usable
+        exports["loop"]()
+
+
+@pytest.mark.parametrize("tier", TIERS)
+def test_engine_fuel_and_timeout(tier):
+    spin = ("spin", b"", b"", op("loop") + EMPTY_BLOCK + op("br") + u32(0) + END + END, ())
+    exports = instance(build([spin, SUM]), tier, fuel=10000).exports
+    with pytest.raises(ExhaustionError, match="^all fuel consumed"):
+        exports["spin"]()
+    exports = instance(build([spin]), tier, timeout=0.2).exports
+    with pytest.raises(ExhaustionError, match="timeout"):
+        exports["spin"]()
+
+
+@pytest.mark.parametrize("tier", TIERS)
+def test_engine_fuel_counts_deterministically(tier):
+    store = Store(engine=tier, fuel=10 ** 9)
+    exports = Linker().instantiate(store, Module(build([SUM]))).exports
+    exports["sum"](100)
+    first = store.fuel_consumed
+    exports["sum"](100)
+    assert store.fuel_consumed == 2 * first > 0
+
+
+@pytest.mark.parametrize("tier", TIERS)
+def test_engine_host_calls_and_reentry(tier):
+    calls = []
+    linker = Linker()
+    linker.define_func("env", "log", FuncType([ValType.I32], []), calls.append)
+    body = get(0) + op("call") + u32(0) + END
+    exports = instance(build([("f", I32, b"", body, ())], imports=[("env", "log", I32, b"")]),
+                       tier, linker).exports
+    exports["f"](-3)
+    assert calls == [-3]
+
+
+# --- both tiers agree on random arithmetic ------------------------------------
+
+BINOPS = ["i32.add", "i32.sub", "i32.mul", "i32.and", "i32.or", "i32.xor", "i32.shl",
+          "i32.shr_s", "i32.shr_u", "i32.rotl", "i32.rotr", "i32.lt_s", "i32.ge_u",
+          "i32.div_u", "i32.rem_s"]
+UNOPS = ["i32.clz", "i32.ctz", "i32.popcnt", "i32.eqz", "i32.extend8_s"]
+
+
+@st.composite
+def expressions(draw, depth=0):
+    if depth > 4 or draw(st.booleans()):
+        if draw(st.booleans()):
+            return get(draw(st.integers(0, 1)))
+        return i32_const(draw(st.integers(-2 ** 31, 2 ** 31 - 1)))
+    if draw(st.booleans()):
+        return draw(expressions(depth + 1)) + op(draw(st.sampled_from(UNOPS)))
+    return (draw(expressions(depth + 1)) + draw(expressions(depth + 1))
+            + op(draw(st.sampled_from(BINOPS))))
+
+
+def outcome(exports, a, b):
+    try:
+        return exports["e"](a, b)
+    except Trap as trap:
+        return str(trap)
+
+
+@settings(max_examples=150, deadline=None)
+@given(expressions(), st.integers(-2 ** 31, 2 ** 31 - 1), st.integers(-2 ** 31, 2 ** 31 - 1))
+def test_engine_tiers_agree_on_arithmetic(expr, a, b):
+    binary = build([("e", I32 + I32, I32, expr + END, ())])
+    results = [outcome(instance(binary, tier).exports, a, b) for tier in TIERS]
+    assert results[0] == results[1]
