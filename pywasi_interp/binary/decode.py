@@ -10,13 +10,16 @@ runs into the bytes after it, and the error is whatever those bytes make of
 it, as the suite expects.
 """
 
+import contextlib
+import gc
+
 from .. import ast
 from .. import opcodes
 from ..errors import DecodeError
 from ..types import (ValType, FuncType, Limits, TableType, MemoryType,
                      GlobalType, FUNCREF, EXTERNREF)
-from .reader import (Reader, UNEXPECTED_END, TOO_LONG, read_u32, read_s32, read_s33,
-                     read_s64, read_f32_bits, read_f64, read_sleb)
+from .reader import (Reader, UNEXPECTED_END, TOO_LONG, read_u32, read_s32,
+                     read_s33, read_s64, read_length, read_f32_bits, read_f64)
 
 __all__ = ["decode_module", "parse_name_section"]
 
@@ -68,10 +71,7 @@ def _imm_blocktype(data, pos):
         return None, pos + 1
     if b & 0xC0 == 0x40:
         # One byte with the sign bit set: a negative s33, i.e. a value type.
-        valtype = _VALTYPES.get(b)
-        if valtype is None:
-            raise DecodeError("malformed value type", pos)
-        return valtype, pos + 1
+        return _valtype_at(data, pos), pos + 1
     typeidx, end = read_s33(data, pos)
     if typeidx < 0:
         raise DecodeError("malformed value type", pos)
@@ -79,7 +79,7 @@ def _imm_blocktype(data, pos):
 
 
 def _imm_br_table(data, pos):
-    count, pos = _length(data, pos)
+    count, pos = read_length(data, pos)
     labels = []
     for _ in range(count):
         label, pos = read_u32(data, pos)
@@ -110,7 +110,7 @@ def _imm_i64(data, pos):
 
 
 def _imm_select_t(data, pos):
-    count, pos = _length(data, pos)
+    count, pos = read_length(data, pos)
     types = []
     for _ in range(count):
         types.append(_valtype_at(data, pos))
@@ -120,14 +120,6 @@ def _imm_select_t(data, pos):
 
 def _imm_reftype(data, pos):
     return _reftype_at(data, pos), pos + 1
-
-
-def _length(data, pos):
-    """Like Reader.length, for the (data, pos) readers."""
-    n, end = read_u32(data, pos)
-    if n > len(data) - pos:
-        raise DecodeError("length out of bounds", pos)
-    return n, end
 
 
 def _type_code(table, data, pos, message):
@@ -181,8 +173,8 @@ IMM_READERS = {
 # to do without testing the op itself; most instructions are M_NONE or
 # M_U32, which the loop handles inline.
 
-M_NONE, M_U32, M_READ, M_BLOCK, M_IF, M_ELSE, M_END, M_DATA, M_PREFIX, \
-    M_ILLEGAL = range(10)
+M_NONE, M_U32, M_I32, M_READ, M_BLOCK, M_IF, M_ELSE, M_END, M_DATA, \
+    M_PREFIX, M_ILLEGAL = range(11)
 
 _U32_KINDS = (opcodes.LABEL, opcodes.FUNC, opcodes.LOCAL, opcodes.GLOBAL,
               opcodes.TABLE, opcodes.ELEM)
@@ -206,15 +198,17 @@ def _mode(row):
         return M_NONE
     if row.imm in _U32_KINDS:
         return M_U32
+    if row.imm == opcodes.I32_CONST:
+        return M_I32
     if row.imm in _DATA_KINDS:
         return M_DATA
     return M_READ
 
 
-def _build_tables():
-    """The one-byte table (a list indexed by opcode byte) and, per prefix
-    byte, a dict from sub-opcode to entry.  A prefix appears here as soon
-    as opcodes.py has rows for it (0xFD SIMD rows will need nothing else)."""
+def _build_table():
+    """A list indexed by opcode byte.  A prefix byte's entry holds, in place
+    of a reader, a dict from sub-opcode to entry; a prefix appears here as
+    soon as opcodes.py has rows for it (0xFD SIMD rows need nothing else)."""
     single = [(None, M_ILLEGAL, None)] * 256
     prefixed = {}
     for (prefix, code), row in opcodes.BY_CODE.items():
@@ -225,10 +219,10 @@ def _build_tables():
             prefixed.setdefault(prefix, {})[code] = entry
     for prefix, table in prefixed.items():
         single[prefix] = (None, M_PREFIX, table)
-    return single, prefixed
+    return single
 
 
-_SINGLE, _PREFIXED = _build_tables()
+_SINGLE = _build_table()
 
 
 # --- instruction sequences ----------------------------------------------------
@@ -242,33 +236,38 @@ def _prefixed_entry(data, pos, table, start):
     return entry, pos
 
 
-def _decode_instrs(data, pos, state):
+def _decode_instrs(data, pos):
     """Instructions from ``pos`` through the ``end`` closing the sequence.
 
-    Returns (instrs, pos).  ``state`` is the _State; instructions naming a
-    data segment set its ``uses_data`` flag.  Block nesting is tracked only
+    Returns (instrs, pos, uses_data), ``uses_data`` telling whether an
+    instruction names a data segment.  Block nesting is tracked only
     to find the closing ``end`` and to place ``else``: ``blocks`` holds one
     entry per open block, 1 for an ``if`` still waiting for its ``else``.
+
+    This is the decoder's hot loop (a large module has millions of
+    instructions): modes are bound to locals, tested most frequent first,
+    and one-byte LEB128 immediates are read inline.
 
     Raises: DecodeError.
     """
     single = _SINGLE
+    none_, u32_, read_, i32_, end_, block_, if_, else_, data_, prefix_ = (
+        M_NONE, M_U32, M_READ, M_I32, M_END, M_BLOCK, M_IF, M_ELSE, M_DATA,
+        M_PREFIX)
     instrs = []
     append = instrs.append
+    uses_data = False
     blocks = [0]                # the sequence itself, closed by its `end`
     push_block = blocks.append
     pop_block = blocks.pop
-    start = pos
     try:
         while True:
             start = pos
             op, mode, reader = single[data[pos]]
             pos += 1
-            if mode == M_PREFIX:
+            if mode == prefix_:
                 (op, mode, reader), pos = _prefixed_entry(data, pos, reader, start)
-            if mode == M_NONE:
-                append((op, None, start))
-            elif mode == M_U32:
+            if mode == u32_:
                 b = data[pos]
                 if b < 0x80:
                     pos += 1
@@ -276,36 +275,47 @@ def _decode_instrs(data, pos, state):
                 else:
                     imm, pos = read_u32(data, pos)
                     append((op, imm, start))
-            elif mode == M_READ:
+            elif mode == none_:
+                append((op, None, start))
+            elif mode == i32_:
+                b = data[pos]
+                if b < 0x40:                  # one byte, non-negative
+                    pos += 1
+                    append((op, b, start))
+                else:
+                    imm, pos = reader(data, pos)
+                    append((op, imm, start))
+            elif mode == read_:
                 imm, pos = reader(data, pos)
                 append((op, imm, start))
-            elif mode == M_END:
+            elif mode == end_:
                 append((op, None, start))
                 pop_block()
                 if not blocks:
-                    return instrs, pos
-            elif mode == M_BLOCK or mode == M_IF:
+                    return instrs, pos, uses_data
+            elif mode == block_ or mode == if_:
                 imm, pos = reader(data, pos)
                 append((op, imm, start))
-                push_block(1 if mode == M_IF else 0)
-            elif mode == M_ELSE:
+                push_block(1 if mode == if_ else 0)
+            elif mode == else_:
                 if blocks[-1] != 1:
                     raise DecodeError("END opcode expected", start)
                 blocks[-1] = 0
                 append((op, None, start))
-            elif mode == M_DATA:
+            elif mode == data_:
                 imm, pos = reader(data, pos)
                 append((op, imm, start))
-                state.uses_data = True
+                uses_data = True
             else:
                 raise DecodeError("illegal opcode 0x%02x" % data[start], start)
     except IndexError:
         raise DecodeError(UNEXPECTED_END, len(data)) from None
 
 
-def _expr(r, state):
-    """A constant expression (or any instruction sequence) at the cursor."""
-    instrs, r.pos = _decode_instrs(r.data, r.pos, state)
+def _expr(r):
+    """A constant expression at the cursor.  Decoded as any instruction
+    sequence: which instructions are constant is for validation to say."""
+    instrs, r.pos, _ = _decode_instrs(r.data, r.pos)
     return instrs
 
 
@@ -363,7 +373,6 @@ class _State:
         self.typeidxs = []
         self.codes = []
         self.uses_data = False
-        self.has_data_section = False
 
 
 def _type_section(r, module, state):
@@ -411,7 +420,7 @@ def _memory_section(r, module, state):
 def _global_section(r, module, state):
     for _ in range(r.length()):
         globaltype = _globaltype(r)
-        module.globals.append(ast.Global(globaltype, _expr(r, state)))
+        module.globals.append(ast.Global(globaltype, _expr(r)))
 
 
 def _export_section(r, module, state):
@@ -426,7 +435,9 @@ def _start_section(r, module, state):
 
 
 def _func_indices(r):
-    """vec(funcidx) as one `ref.func x; end` constant expression each."""
+    """vec(funcidx) as one `ref.func x; end` constant expression each.  Those
+    instructions are not in the binary: ``ref.func`` gets the offset of the
+    index, ``end`` the offset just after it."""
     init = []
     for _ in range(r.length()):
         start = r.pos
@@ -442,7 +453,7 @@ def _elem_kind(r):
     return FUNCREF
 
 
-def _elem(r, state):
+def _elem(r):
     """One element segment.  Flag bit 0: passive or declarative (bit 1 then
     says which), else active; bit 1 on an active one: explicit table index;
     bit 2: elements are expressions, not function indices."""
@@ -457,10 +468,10 @@ def _elem(r, state):
         mode = "active"
         if flags & 2:
             table = r.u32()
-        offset = _expr(r, state)
+        offset = _expr(r)
     if flags & 4:
         elem_type = _reftype(r) if flags & 3 else FUNCREF
-        init = [_expr(r, state) for _ in range(r.length())]
+        init = [_expr(r) for _ in range(r.length())]
     else:
         elem_type = _elem_kind(r) if flags & 3 else FUNCREF
         init = _func_indices(r)
@@ -468,7 +479,7 @@ def _elem(r, state):
 
 
 def _element_section(r, module, state):
-    module.elems = [_elem(r, state) for _ in range(r.length())]
+    module.elems = [_elem(r) for _ in range(r.length())]
 
 
 def _datacount_section(r, module, state):
@@ -489,7 +500,9 @@ def _code(r, state):
     size = r.length()
     start = r.pos
     func = ast.Func(None, _locals(r), None, start, size)
-    func.body = _expr(r, state)
+    func.body, r.pos, uses_data = _decode_instrs(r.data, r.pos)
+    # Only function bodies count, as in the reference interpreter.
+    state.uses_data = state.uses_data or uses_data
     if r.pos != start + size:
         raise r.error("section size mismatch", start)
     return func
@@ -499,24 +512,23 @@ def _code_section(r, module, state):
     state.codes = [_code(r, state) for _ in range(r.length())]
 
 
-def _data(r, state):
+def _data(r):
     start = r.pos
     flags = r.u32()
     if flags == 0:
-        offset = _expr(r, state)
+        offset = _expr(r)
         return ast.Data(r.byte_vec(), "active", 0, offset)
     if flags == 1:
         return ast.Data(r.byte_vec(), "passive")
     if flags == 2:
         memory = r.u32()
-        offset = _expr(r, state)
+        offset = _expr(r)
         return ast.Data(r.byte_vec(), "active", memory, offset)
     raise r.error("malformed data segment kind", start)
 
 
 def _data_section(r, module, state):
-    module.datas = [_data(r, state) for _ in range(r.length())]
-    state.has_data_section = True
+    module.datas = [_data(r) for _ in range(r.length())]
 
 
 # Section id -> (position in the required order, decoder).  The data count
@@ -593,6 +605,20 @@ def _finish(r, module, state):
     module.funcs = state.codes
 
 
+@contextlib.contextmanager
+def _cyclic_gc_paused():
+    """Decoding allocates millions of small tuples, none in a cycle; each
+    allocation burst would trigger CPython's cycle collector over an ever
+    larger heap, about half the decode time of a large module."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def decode_module(data):
     """Decode a binary module (bytes, bytearray or memoryview).
 
@@ -604,9 +630,10 @@ def decode_module(data):
     module = ast.Module()
     module.raw = raw
     state = _State()
-    _header(r)
-    _sections(r, module, state)
-    _finish(r, module, state)
+    with _cyclic_gc_paused():
+        _header(r)
+        _sections(r, module, state)
+        _finish(r, module, state)
     return module
 
 
@@ -623,9 +650,12 @@ def parse_name_section(payload):
     ``{"module": str or None, "functions": {funcidx: name}}``.
 
     Never raises: like engines, a broken name section is ignored as a whole
-    (the empty result), since names are only debugging aid.
+    (the empty result), since names are only a debugging aid.  ``payload``
+    may be None (no such section).
     """
     result = {"module": None, "functions": {}}
+    if payload is None:
+        return result
     r = Reader(payload)
     try:
         while not r.at_end():

@@ -23,7 +23,7 @@ from ..errors import DecodeError
 
 __all__ = [
     "Reader", "UNEXPECTED_END", "read_uleb", "read_sleb", "read_u32",
-    "read_s32", "read_s33", "read_s64", "read_u64", "read_f32_bits",
+    "read_s32", "read_s33", "read_s64", "read_u64", "read_length", "read_f32_bits",
     "read_f64", "unexpected_end",
 ]
 
@@ -89,33 +89,51 @@ def read_sleb(data, pos, bits):
             return result, pos
 
 
+# The fixed-width readers special-case one and two bytes (almost every
+# index and most constants); no width check applies there, since every
+# width here is at least 14 bits.
+
 def read_u32(data, pos):
     b = data[pos]
-    if b < 0x80:                              # the common one-byte case
+    if b < 0x80:
         return b, pos + 1
+    b2 = data[pos + 1]
+    if b2 < 0x80:
+        return (b & 0x7F) | (b2 << 7), pos + 2
     return read_uleb(data, pos, 32)
 
 
-def read_s32(data, pos):
-    b = data[pos]
-    if b < 0x40:
-        return b, pos + 1
-    return read_sleb(data, pos, 32)
+def _signed_reader(bits):
+    def read(data, pos):
+        b = data[pos]
+        if b < 0x80:
+            return (b ^ 0x40) - 0x40, pos + 1
+        b2 = data[pos + 1]
+        if b2 < 0x80:
+            return (((b & 0x7F) | (b2 << 7)) ^ 0x2000) - 0x2000, pos + 2
+        return read_sleb(data, pos, bits)
+    read.__name__ = "read_s%d" % bits
+    read.__qualname__ = read.__name__
+    return read
 
 
-def read_s33(data, pos):
-    return read_sleb(data, pos, 33)
-
-
-def read_s64(data, pos):
-    b = data[pos]
-    if b < 0x40:
-        return b, pos + 1
-    return read_sleb(data, pos, 64)
+read_s32 = _signed_reader(32)
+read_s33 = _signed_reader(33)
+read_s64 = _signed_reader(64)
 
 
 def read_u64(data, pos):
     return read_uleb(data, pos, 64)
+
+
+def read_length(data, pos):
+    """A u32 length or vector count, at most the bytes left counting from
+    where it starts (as the reference interpreter checks it), so that a
+    huge count fails at once instead of after a long loop."""
+    n, end = read_u32(data, pos)
+    if n > len(data) - pos:
+        raise DecodeError(LENGTH_OUT_OF_BOUNDS, pos)
+    return n, end
 
 
 def read_f32_bits(data, pos):
@@ -211,17 +229,11 @@ class Reader:
         return value
 
     def length(self):
-        """A u32 length or vector count, at most the bytes left counting from
-        where it starts (as the reference interpreter checks it), so that a
-        huge count fails at once instead of after a long loop.
+        """A length or vector count (see read_length).
 
-        Raises: DecodeError ("length out of bounds").
+        Raises: DecodeError ("length out of bounds", ...).
         """
-        start = self.pos
-        n = self.u32()
-        if n > self.end - start:
-            raise DecodeError(LENGTH_OUT_OF_BOUNDS, start)
-        return n
+        return self._leb(read_length)
 
     def skip(self, n):
         """Advance ``n`` bytes; a negative ``n`` counts as running out.
