@@ -17,11 +17,13 @@ Rules applied throughout:
 - NaN results.  The spec allows the canonical NaN (either sign) whenever an
   operator returns a NaN, and also any arithmetic NaN (quiet bit set) when
   some operand was a non-canonical NaN.  Results built here are canonical
-  (``F32_CANONICAL_NAN``, ``F64_CANONICAL_NAN``) unless noted; f64 results
-  the hardware computes (``a / b``) propagate a quieted operand NaN, which
-  is an arithmetic NaN and so also allowed.
-- Signed zero.  ``math.floor``/``ceil``/``trunc``/``round`` return ints and
-  lose the sign of a zero result; the result of every rounding operator has
+  (``F32_CANONICAL_NAN``, ``F64_CANONICAL_NAN``), except that promote and
+  demote, like the hardware, keep the sign and payload and set the quiet
+  bit, and f64 results the hardware computes (``a / b``) propagate a
+  quieted operand NaN: arithmetic NaNs, canonical if the operand was.
+- Signed zero.  The rounding operators compute through ints
+  (``math.floor``, ``math.ceil``, ``int``) or magnitudes (nearest), losing
+  the sign of a zero result such as ceil(-0.5) = -0; the result always has
   the operand's sign, so it is restored with ``copysign``.
 - f32 rounding.  An f32 operation is computed in double and rounded once to
   single.  For +, -, *, / and sqrt of f32 operands that is exact: binary64

@@ -26,19 +26,25 @@ def run(cmd, **kwargs):
     return subprocess.call(cmd, cwd=ROOT, **kwargs)
 
 
+class SetupError(Exception):
+    pass
+
+
 def pypy_python():
-    """The PyPy venv's interpreter, creating the venv if needed; or None."""
+    """The PyPy venv's interpreter, creating the venv if needed; None when
+    there is no pypy3.  Raises SetupError if pypy3 exists but the venv
+    cannot be made: a PyPy run that silently did not happen is a failure."""
     pypy = shutil.which("pypy3")
     if pypy is None:
         return None
     python = os.path.join(PYPY_VENV, "bin", "python")
     if not os.path.exists(python):
         if run([pypy, "-m", "venv", PYPY_VENV]) != 0:
-            return None
+            raise SetupError("cannot create %s (apt-get install pypy3-venv)" % PYPY_VENV)
     check = [python, "-c", "import pytest, hypothesis, pywasi_interp"]
     if subprocess.call(check, cwd=ROOT, stderr=subprocess.DEVNULL) != 0:
         if run([python, "-m", "pip", "install", "-q", "-e", ROOT + "[test]"]) != 0:
-            return None
+            raise SetupError("cannot install the test dependencies into %s" % PYPY_VENV)
     return python
 
 
@@ -62,7 +68,11 @@ def timed(label, cmd):
 def main(argv):
     status, cpython_time, summary = timed(
         "CPython tests", [sys.executable, "-m", "pytest"] + argv)
-    python = pypy_python()
+    try:
+        python = pypy_python()
+    except SetupError as error:
+        print("PyPy run: %s" % error)
+        return 1
     if python is None:
         print("pypy3 not found: skipping the PyPy run (apt-get install pypy3 pypy3-venv)")
         return status
