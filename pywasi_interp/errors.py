@@ -57,8 +57,9 @@ class Trap(WasmError):
     """A runtime trap.  ``kind`` is a TrapKind; ``str()`` starts with its message.
 
     ``frames`` is filled in while the trap unwinds: the guest backtrace as a
-    list of (module name, function index, function name or None), innermost
-    first.
+    list of the function instances it passed through, innermost first (each
+    has ``index``, ``name`` from the name section or None, and
+    ``describe()`` -> "module!name").
     """
 
     def __init__(self, kind, detail=None, message=None):

@@ -2,8 +2,8 @@
 
 1. pytest under the running interpreter (CPython in CI): unit, host, e2e
    and spec-suite tests.
-2. If Debian's ``pypy3`` is installed, the unit tests and the spec suite
-   again under PyPy, in a virtual environment ``.venv-pypy`` created (and
+2. If Debian's ``pypy3`` is installed, the unit tests, the host-module
+   tests and the spec suite again under PyPy, in a virtual environment ``.venv-pypy`` created (and
    given the test dependencies) on first use.
 
 Wall times of both runs are printed; the exit status is non-zero if either
@@ -18,7 +18,7 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PYPY_VENV = os.path.join(ROOT, ".venv-pypy")
-PYPY_SUITES = ["tests/unit", "spec_tests"]
+PYPY_SUITES = ["tests/unit", "tests/host", "spec_tests"]
 
 
 def run(cmd, **kwargs):

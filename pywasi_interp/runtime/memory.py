@@ -5,7 +5,7 @@ hold a reference to it across ``memory.grow``.  Runtime objects report facts
 (out of bounds, over limit); the engine turns them into spec traps.
 """
 
-from ..errors import Trap, TrapKind
+from ..errors import Trap, TrapKind, ExhaustionError
 from ..types import PAGE_SIZE, MAX_PAGES, Limits, MemoryType
 
 __all__ = ["MemoryInstance"]
@@ -21,12 +21,18 @@ class MemoryInstance:
     __slots__ = ("type", "data", "max_pages")
 
     def __init__(self, store, memtype):
+        """Raises ExhaustionError if the minimum exceeds the store's cap."""
         self.type = memtype
         limits = memtype.limits
         cap = MAX_PAGES if limits.max is None else limits.max
         max_bytes = getattr(store, "max_memory", None)
         if max_bytes is not None:
             cap = min(cap, max_bytes // PAGE_SIZE)
+        if limits.min > cap:
+            # As wasmtime: a module whose initial memory is over the
+            # embedder's cap does not instantiate at all.
+            raise ExhaustionError("memory limit exceeded: %d pages needed, %d allowed"
+                                  % (limits.min, cap))
         self.max_pages = cap
         self.data = bytearray(limits.min * PAGE_SIZE)
 
