@@ -15,6 +15,8 @@ import argparse
 import os
 import sys
 
+from .runtime.store import ENGINES
+
 __all__ = ["main", "build_parser"]
 
 PROG = "pywasi-interp"
@@ -207,6 +209,11 @@ def build_parser():
                      help="stop the guest after this much wall-clock time")
     run.add_argument("--max-memory", type=_parse_size, metavar="BYTES",
                      help="cap each linear memory at BYTES (K, M, G suffixes)")
+    run.add_argument("--engine", choices=ENGINES, default="auto",
+                     help="how functions run: 'interp' (tier 0, the closure interpreter), "
+                          "'translate' (tier 1, compiled to Python code), 'auto' "
+                          "(default: tier 1 for functions with loops or called "
+                          "twice, tier 0 for the rest)")
     run.add_argument("--max-call-depth", type=_parse_count, metavar="N",
                      help="guest call depth before 'call stack exhausted' (default 10000)")
     run.add_argument("--unknown-imports", choices=("error", "trap"), default="error",
@@ -353,7 +360,7 @@ def _run(args):
         return EXIT_LOAD_ERROR
     try:
         store = Store(fuel=args.fuel, timeout=args.timeout, max_memory=args.max_memory,
-                      max_call_depth=args.max_call_depth)
+                      max_call_depth=args.max_call_depth, engine=args.engine)
     except ValueError as error:
         _error(str(error))
         return EXIT_USAGE

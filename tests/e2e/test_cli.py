@@ -65,6 +65,14 @@ def test_cli_bench_guest_output(name):
     assert (status, out, err) == (0, BENCH_EXPECTED[name], "")
 
 
+@pytest.mark.skipif(not os.path.isdir(BENCH), reason="shared/guests/bench not found")
+@pytest.mark.parametrize("engine", ["interp", "translate"])
+@pytest.mark.parametrize("name", ["strmem", "int64"])
+def test_cli_engine_choice_gives_same_output(engine, name):
+    status, out, err = cli("run", "--engine", engine, os.path.join(BENCH, name + ".wasm"))
+    assert (status, out, err) == (0, BENCH_EXPECTED[name], "")
+
+
 def test_cli_shorthand_without_run():
     status, out, _err = cli(guest("wasi_misc"), "exit", "9")
     assert (status, out) == (9, "")
