@@ -296,15 +296,22 @@ def _demo(rest):
     return 0 if result is None else result
 
 
+
+def _read_module(path):
+    """The module file's bytes, or None after printing why it can't be read."""
+    try:
+        with open(path, "rb") as f:
+            return f.read()
+    except OSError as error:
+        _error("cannot read module `%s`: %s" % (path, error.strerror or error))
+        return None
+
 def _load(path):
     """Module from ``path``, or an exit status after printing why not."""
     from .errors import DecodeError, ValidationError
     from .module import Module
-    try:
-        with open(path, "rb") as f:
-            data = f.read()
-    except OSError as error:
-        _error("cannot read module `%s`: %s" % (path, error.strerror or error))
+    data = _read_module(path)
+    if data is None:
         return None
     try:
         return Module(data)
@@ -317,11 +324,8 @@ def _load(path):
 def _validate(path):
     from .errors import DecodeError, ValidationError
     from .module import Module
-    try:
-        with open(path, "rb") as f:
-            data = f.read()
-    except OSError as error:
-        _error("cannot read module `%s`: %s" % (path, error.strerror or error))
+    data = _read_module(path)
+    if data is None:
         return 1
     try:
         Module.validate(data)
@@ -644,11 +648,8 @@ def _inspect(path):
     from .errors import DecodeError, ValidationError
     from .binary.decode import decode_module
     from .validate import validate_module
-    try:
-        with open(path, "rb") as f:
-            data = f.read()
-    except OSError as error:
-        _error("cannot read module `%s`: %s" % (path, error.strerror or error))
+    data = _read_module(path)
+    if data is None:
         return 1
     try:
         module = decode_module(data)
