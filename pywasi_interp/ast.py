@@ -24,6 +24,10 @@ select_t        tuple of ValType
 reftype         ValType (FUNCREF or EXTERNREF)
 table_init      (elemidx, tableidx)
 table_copy      (dst tableidx, src tableidx)
+v128            the 128-bit constant as an int (lane 0 in the low bits)
+shuffle         tuple of 16 lane indexes
+lane            int (a lane index)
+memarg_lane     (align exponent, offset, lane index)
 =============== ===========================================================
 
 A function body and every constant expression is the flat list of its

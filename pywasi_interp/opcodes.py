@@ -1,24 +1,29 @@
 """THE opcode table: one row per WebAssembly 2.0 instruction.
 
 Nothing else in the code base writes an opcode number.  Each row gives the
-encoding (``code``, plus ``prefix`` for the 0xFC family), the mnemonic, the
-immediate kind (the decoder reads immediates by kind), and for plain stack
-instructions their type signature and a Python expression template.
+encoding (``code``, plus ``prefix`` for the 0xFC and 0xFD families), the
+mnemonic, the immediate kind (the decoder reads immediates by kind), and for
+plain stack instructions their type signature and a Python expression
+template.
 
 The template computes the single result from the operands ``a`` (first
-popped-last operand) and ``b`` in the runtime's value representation
-(see values.py): i32/i64 unsigned and masked, f32 as its 32-bit pattern,
-f64 as a Python float.  ``N`` names the numeric module, ``math`` the stdlib
-module.  Both execution tiers build their handlers from these templates;
-rows without a signature (control, variables, memory, references, ...) are
+popped-last operand), ``b`` and, for ``v128.bitselect`` only, ``c``, in the
+runtime's value representation (see values.py): i32/i64 unsigned and
+masked, f32 as its 32-bit pattern, f64 as a Python float, v128 a 128-bit
+unsigned int.  ``N`` names the numeric module, ``S`` the SIMD module,
+``math`` the stdlib module, and ``imm`` the instruction's immediate (a lane
+index, validated against the row's ``lanes``, or the shuffle's lanes).
+Both execution tiers build their handlers from these templates; rows
+without a signature (control, variables, memory, references, ...) are
 handled by named rules in the validator and engine.
 """
 
-from .types import I32, I64, F32, F64, FUNCREF, EXTERNREF
+from .types import I32, I64, F32, F64, V128, FUNCREF, EXTERNREF
 
-__all__ = ["Op", "OPS", "BY_NAME", "BY_CODE", "PREFIX_FC"]
+__all__ = ["Op", "OPS", "BY_NAME", "BY_CODE", "PREFIX_FC", "PREFIX_FD"]
 
 PREFIX_FC = 0xFC
+PREFIX_FD = 0xFD
 
 # Immediate kinds.
 NONE = "none"
@@ -44,16 +49,20 @@ MEMORY_COPY = "memory_copy"  # 0x00 0x00
 TABLE_INIT = "table_init"    # elemidx, tableidx
 ELEM = "elem"
 TABLE_COPY = "table_copy"    # dst tableidx, src tableidx
+V128_CONST = "v128"          # 16 raw bytes, little-endian
+SHUFFLE = "shuffle"          # 16 raw lane-index bytes
+LANE = "lane"                # one raw lane-index byte
+MEMARG_LANE = "memarg_lane"  # memarg, then a lane-index byte
 
 
 class Op:
     """One instruction of the table."""
 
     __slots__ = ("code", "prefix", "name", "imm", "params", "results", "expr",
-                 "width", "align")
+                 "width", "align", "lanes")
 
     def __init__(self, code, name, imm=NONE, params=None, results=None,
-                 expr=None, prefix=None, width=None):
+                 expr=None, prefix=None, width=None, lanes=None):
         self.code = code
         self.prefix = prefix
         self.name = name
@@ -63,6 +72,7 @@ class Op:
         self.expr = expr
         self.width = width            # bytes accessed, for loads/stores
         self.align = None if width is None else width.bit_length() - 1
+        self.lanes = lanes            # lane count, for lane-index immediates
 
     @property
     def handler_name(self):
@@ -76,8 +86,9 @@ class Op:
 OPS = []
 
 
-def op(code, name, imm=NONE, params=None, results=None, expr=None, prefix=None, width=None):
-    row = Op(code, name, imm, params, results, expr, prefix, width)
+def op(code, name, imm=NONE, params=None, results=None, expr=None, prefix=None,
+       width=None, lanes=None):
+    row = Op(code, name, imm, params, results, expr, prefix, width, lanes)
     OPS.append(row)
     return row
 
@@ -312,6 +323,217 @@ for _i, (_name, _t, _r) in enumerate([
         ("i64.trunc_sat_f32_s", F32, I64), ("i64.trunc_sat_f32_u", F32, I64),
         ("i64.trunc_sat_f64_s", F64, I64), ("i64.trunc_sat_f64_u", F64, I64)]):
     fc(_i, _name, NONE, (_t,), (_r,), "N.%s(a)" % _name.replace(".", "_"))
+
+# --- SIMD (0xFD prefix; spec "Vector Instructions") --------------------------
+# v128 is a 128-bit unsigned int; lane i of an NxM shape is bits
+# [i*M, (i+1)*M) (lanes are little-endian, as in memory).  Whole-vector
+# bit operations and lane access are inline templates; lanewise arithmetic
+# calls pywasi_interp/simd.py (``S``), named after the handler.
+
+M128 = "0x" + "F" * 32
+
+
+def fd(code, name, imm=NONE, params=None, results=None, expr=None, width=None, lanes=None):
+    return op(code, name, imm, params, results, expr, PREFIX_FD, width, lanes)
+
+
+def _simd(code, name, params, results=(V128,), expr=None):
+    """A plain SIMD stack instruction; by default its template calls the
+    simd.py function named like its handler."""
+    if expr is None:
+        args = ", ".join("abc"[:len(params)])
+        expr = "S.%s(%s)" % (name.replace(".", "_"), args)
+    return fd(code, name, NONE, params, results, expr)
+
+
+# Memory.  ``width`` is the bytes read or written, which also bounds the
+# alignment: 8 for the extending loads, the lane size for splat/zero/lane.
+fd(0x00, "v128.load", MEMARG, (I32,), (V128,), width=16)
+for _code, _name in [(0x01, "v128.load8x8_s"), (0x02, "v128.load8x8_u"),
+                     (0x03, "v128.load16x4_s"), (0x04, "v128.load16x4_u"),
+                     (0x05, "v128.load32x2_s"), (0x06, "v128.load32x2_u")]:
+    fd(_code, _name, MEMARG, (I32,), (V128,), width=8)
+for _code, _width in [(0x07, 1), (0x08, 2), (0x09, 4), (0x0A, 8)]:
+    fd(_code, "v128.load%d_splat" % (8 * _width), MEMARG, (I32,), (V128,), width=_width)
+fd(0x0B, "v128.store", MEMARG, (I32, V128), (), width=16)
+fd(0x5C, "v128.load32_zero", MEMARG, (I32,), (V128,), width=4)
+fd(0x5D, "v128.load64_zero", MEMARG, (I32,), (V128,), width=8)
+for _i, _width in enumerate((1, 2, 4, 8)):
+    _bits = 8 * _width
+    fd(0x54 + _i, "v128.load%d_lane" % _bits, MEMARG_LANE, (I32, V128), (V128,),
+       width=_width, lanes=16 // _width)
+    fd(0x58 + _i, "v128.store%d_lane" % _bits, MEMARG_LANE, (I32, V128), (),
+       width=_width, lanes=16 // _width)
+
+fd(0x0C, "v128.const", V128_CONST)
+fd(0x0D, "i8x16.shuffle", SHUFFLE, (V128, V128), (V128,), "S.i8x16_shuffle(a, b, imm)")
+_simd(0x0E, "i8x16.swizzle", (V128, V128))
+
+# Splat: the lane value times the vector with 1 in every lane.
+_ONES = {8: "0x" + "01" * 16, 16: "0x" + "0001" * 8, 32: "0x" + "00000001" * 4,
+         64: "0x" + "0000000000000001" * 2}
+_simd(0x0F, "i8x16.splat", (I32,), expr="(a & 0xFF) * %s" % _ONES[8])
+_simd(0x10, "i16x8.splat", (I32,), expr="(a & 0xFFFF) * %s" % _ONES[16])
+_simd(0x11, "i32x4.splat", (I32,), expr="a * %s" % _ONES[32])
+_simd(0x12, "i64x2.splat", (I64,), expr="a * %s" % _ONES[64])
+_simd(0x13, "f32x4.splat", (F32,), expr="a * %s" % _ONES[32])
+_simd(0x14, "f64x2.splat", (F64,), expr="N.i64_reinterpret_f64(a) * %s" % _ONES[64])
+
+# Lane access: ``imm`` is the lane index, validated < lanes.  f32 lanes stay
+# bits (a signalling NaN survives); f64 lanes convert through their bits.
+_S_EXT = "((((a >> (imm * {w})) & {m}) ^ {s}) - {s}) & 0xFFFFFFFF"
+_U_EXT = "(a >> (imm * {w})) & {m}"
+_REPLACE = "(a & ~({m} << (imm * {w}))) | ({value} << (imm * {w}))"
+
+
+def _lane_op(code, name, params, results, expr, width):
+    m = "0x" + "F" * (width // 4)
+    s = "0x8" + "0" * (width // 4 - 1)
+    fd(code, name, LANE, params, results, expr.format(w=width, m=m, s=s, value="b"),
+       lanes=128 // width)
+
+
+_lane_op(0x15, "i8x16.extract_lane_s", (V128,), (I32,), _S_EXT, 8)
+_lane_op(0x16, "i8x16.extract_lane_u", (V128,), (I32,), _U_EXT, 8)
+_lane_op(0x17, "i8x16.replace_lane", (V128, I32), (V128,),
+         _REPLACE.replace("{value}", "(b & 0xFF)"), 8)
+_lane_op(0x18, "i16x8.extract_lane_s", (V128,), (I32,), _S_EXT, 16)
+_lane_op(0x19, "i16x8.extract_lane_u", (V128,), (I32,), _U_EXT, 16)
+_lane_op(0x1A, "i16x8.replace_lane", (V128, I32), (V128,),
+         _REPLACE.replace("{value}", "(b & 0xFFFF)"), 16)
+_lane_op(0x1B, "i32x4.extract_lane", (V128,), (I32,), _U_EXT, 32)
+_lane_op(0x1C, "i32x4.replace_lane", (V128, I32), (V128,), _REPLACE, 32)
+_lane_op(0x1D, "i64x2.extract_lane", (V128,), (I64,), _U_EXT, 64)
+_lane_op(0x1E, "i64x2.replace_lane", (V128, I64), (V128,), _REPLACE, 64)
+_lane_op(0x1F, "f32x4.extract_lane", (V128,), (F32,), _U_EXT, 32)
+_lane_op(0x20, "f32x4.replace_lane", (V128, F32), (V128,), _REPLACE, 32)
+_lane_op(0x21, "f64x2.extract_lane", (V128,), (F64,),
+         "N.f64_reinterpret_i64(%s)" % _U_EXT, 64)
+_lane_op(0x22, "f64x2.replace_lane", (V128, F64), (V128,),
+         _REPLACE.replace("{value}", "N.i64_reinterpret_f64(b)"), 64)
+
+# Comparisons: each result lane is all ones (true) or zero.
+_VV = (V128, V128)
+for _shape, _base in (("i8x16", 0x23), ("i16x8", 0x2D), ("i32x4", 0x37)):
+    for _i, _cmp in enumerate(("eq", "ne", "lt_s", "lt_u", "gt_s", "gt_u",
+                               "le_s", "le_u", "ge_s", "ge_u")):
+        _simd(_base + _i, "%s.%s" % (_shape, _cmp), _VV)
+for _shape, _base in (("f32x4", 0x41), ("f64x2", 0x47)):
+    for _i, _cmp in enumerate(("eq", "ne", "lt", "gt", "le", "ge")):
+        _simd(_base + _i, "%s.%s" % (_shape, _cmp), _VV)
+for _i, _cmp in enumerate(("eq", "ne", "lt_s", "gt_s", "le_s", "ge_s")):
+    _simd(0xD6 + _i, "i64x2.%s" % _cmp, _VV)
+
+# Bitwise: plain int operations on the whole vector.
+_simd(0x4D, "v128.not", (V128,), expr="a ^ %s" % M128)
+_simd(0x4E, "v128.and", _VV, expr="a & b")
+_simd(0x4F, "v128.andnot", _VV, expr="a & ~b")
+_simd(0x50, "v128.or", _VV, expr="a | b")
+_simd(0x51, "v128.xor", _VV, expr="a ^ b")
+_simd(0x52, "v128.bitselect", (V128, V128, V128), expr="(a & c) | (b & ~c)")
+_simd(0x53, "v128.any_true", (V128,), (I32,), expr="int(a != 0)")
+
+# Float <-> float and float <-> int conversions.
+_simd(0x5E, "f32x4.demote_f64x2_zero", (V128,))
+_simd(0x5F, "f64x2.promote_low_f32x4", (V128,))
+_simd(0xF8, "i32x4.trunc_sat_f32x4_s", (V128,))
+_simd(0xF9, "i32x4.trunc_sat_f32x4_u", (V128,))
+_simd(0xFA, "f32x4.convert_i32x4_s", (V128,))
+_simd(0xFB, "f32x4.convert_i32x4_u", (V128,))
+_simd(0xFC, "i32x4.trunc_sat_f64x2_s_zero", (V128,))
+_simd(0xFD, "i32x4.trunc_sat_f64x2_u_zero", (V128,))
+_simd(0xFE, "f64x2.convert_low_i32x4_s", (V128,))
+_simd(0xFF, "f64x2.convert_low_i32x4_u", (V128,))
+
+# Integer lanewise operations: (code, name, operands) per row; "v" a vector
+# operand, "s" an i32 shift count; the result is a vector unless "-> i32".
+_V, _VS = (V128,), (V128, I32)
+for _code, _name, _params, _results in [
+        (0x60, "i8x16.abs", _V, None), (0x61, "i8x16.neg", _V, None),
+        (0x62, "i8x16.popcnt", _V, None), (0x63, "i8x16.all_true", _V, (I32,)),
+        (0x64, "i8x16.bitmask", _V, (I32,)),
+        (0x65, "i8x16.narrow_i16x8_s", _VV, None), (0x66, "i8x16.narrow_i16x8_u", _VV, None),
+        (0x6B, "i8x16.shl", _VS, None), (0x6C, "i8x16.shr_s", _VS, None),
+        (0x6D, "i8x16.shr_u", _VS, None), (0x6E, "i8x16.add", _VV, None),
+        (0x6F, "i8x16.add_sat_s", _VV, None), (0x70, "i8x16.add_sat_u", _VV, None),
+        (0x71, "i8x16.sub", _VV, None), (0x72, "i8x16.sub_sat_s", _VV, None),
+        (0x73, "i8x16.sub_sat_u", _VV, None), (0x76, "i8x16.min_s", _VV, None),
+        (0x77, "i8x16.min_u", _VV, None), (0x78, "i8x16.max_s", _VV, None),
+        (0x79, "i8x16.max_u", _VV, None), (0x7B, "i8x16.avgr_u", _VV, None),
+        (0x7C, "i16x8.extadd_pairwise_i8x16_s", _V, None),
+        (0x7D, "i16x8.extadd_pairwise_i8x16_u", _V, None),
+        (0x7E, "i32x4.extadd_pairwise_i16x8_s", _V, None),
+        (0x7F, "i32x4.extadd_pairwise_i16x8_u", _V, None),
+        (0x80, "i16x8.abs", _V, None), (0x81, "i16x8.neg", _V, None),
+        (0x82, "i16x8.q15mulr_sat_s", _VV, None), (0x83, "i16x8.all_true", _V, (I32,)),
+        (0x84, "i16x8.bitmask", _V, (I32,)),
+        (0x85, "i16x8.narrow_i32x4_s", _VV, None), (0x86, "i16x8.narrow_i32x4_u", _VV, None),
+        (0x87, "i16x8.extend_low_i8x16_s", _V, None),
+        (0x88, "i16x8.extend_high_i8x16_s", _V, None),
+        (0x89, "i16x8.extend_low_i8x16_u", _V, None),
+        (0x8A, "i16x8.extend_high_i8x16_u", _V, None),
+        (0x8B, "i16x8.shl", _VS, None), (0x8C, "i16x8.shr_s", _VS, None),
+        (0x8D, "i16x8.shr_u", _VS, None), (0x8E, "i16x8.add", _VV, None),
+        (0x8F, "i16x8.add_sat_s", _VV, None), (0x90, "i16x8.add_sat_u", _VV, None),
+        (0x91, "i16x8.sub", _VV, None), (0x92, "i16x8.sub_sat_s", _VV, None),
+        (0x93, "i16x8.sub_sat_u", _VV, None), (0x95, "i16x8.mul", _VV, None),
+        (0x96, "i16x8.min_s", _VV, None), (0x97, "i16x8.min_u", _VV, None),
+        (0x98, "i16x8.max_s", _VV, None), (0x99, "i16x8.max_u", _VV, None),
+        (0x9B, "i16x8.avgr_u", _VV, None),
+        (0x9C, "i16x8.extmul_low_i8x16_s", _VV, None),
+        (0x9D, "i16x8.extmul_high_i8x16_s", _VV, None),
+        (0x9E, "i16x8.extmul_low_i8x16_u", _VV, None),
+        (0x9F, "i16x8.extmul_high_i8x16_u", _VV, None),
+        (0xA0, "i32x4.abs", _V, None), (0xA1, "i32x4.neg", _V, None),
+        (0xA3, "i32x4.all_true", _V, (I32,)), (0xA4, "i32x4.bitmask", _V, (I32,)),
+        (0xA7, "i32x4.extend_low_i16x8_s", _V, None),
+        (0xA8, "i32x4.extend_high_i16x8_s", _V, None),
+        (0xA9, "i32x4.extend_low_i16x8_u", _V, None),
+        (0xAA, "i32x4.extend_high_i16x8_u", _V, None),
+        (0xAB, "i32x4.shl", _VS, None), (0xAC, "i32x4.shr_s", _VS, None),
+        (0xAD, "i32x4.shr_u", _VS, None), (0xAE, "i32x4.add", _VV, None),
+        (0xB1, "i32x4.sub", _VV, None), (0xB5, "i32x4.mul", _VV, None),
+        (0xB6, "i32x4.min_s", _VV, None), (0xB7, "i32x4.min_u", _VV, None),
+        (0xB8, "i32x4.max_s", _VV, None), (0xB9, "i32x4.max_u", _VV, None),
+        (0xBA, "i32x4.dot_i16x8_s", _VV, None),
+        (0xBC, "i32x4.extmul_low_i16x8_s", _VV, None),
+        (0xBD, "i32x4.extmul_high_i16x8_s", _VV, None),
+        (0xBE, "i32x4.extmul_low_i16x8_u", _VV, None),
+        (0xBF, "i32x4.extmul_high_i16x8_u", _VV, None),
+        (0xC0, "i64x2.abs", _V, None), (0xC1, "i64x2.neg", _V, None),
+        (0xC3, "i64x2.all_true", _V, (I32,)), (0xC4, "i64x2.bitmask", _V, (I32,)),
+        (0xC7, "i64x2.extend_low_i32x4_s", _V, None),
+        (0xC8, "i64x2.extend_high_i32x4_s", _V, None),
+        (0xC9, "i64x2.extend_low_i32x4_u", _V, None),
+        (0xCA, "i64x2.extend_high_i32x4_u", _V, None),
+        (0xCB, "i64x2.shl", _VS, None), (0xCC, "i64x2.shr_s", _VS, None),
+        (0xCD, "i64x2.shr_u", _VS, None), (0xCE, "i64x2.add", _VV, None),
+        (0xD1, "i64x2.sub", _VV, None), (0xD5, "i64x2.mul", _VV, None),
+        (0xDC, "i64x2.extmul_low_i32x4_s", _VV, None),
+        (0xDD, "i64x2.extmul_high_i32x4_s", _VV, None),
+        (0xDE, "i64x2.extmul_low_i32x4_u", _VV, None),
+        (0xDF, "i64x2.extmul_high_i32x4_u", _VV, None)]:
+    _simd(_code, _name, _params, _results or (V128,))
+
+# Float lanewise operations.  abs/neg flip sign bits only, so f32 NaN
+# payloads (signalling ones too) pass through, as the spec requires.
+_F32_SIGNS = "0x" + "80000000" * 4
+_F64_SIGNS = "0x" + "8000000000000000" * 2
+_simd(0xE0, "f32x4.abs", _V, expr="a & %s" % ("0x" + "7FFFFFFF" * 4))
+_simd(0xE1, "f32x4.neg", _V, expr="a ^ %s" % _F32_SIGNS)
+_simd(0xEC, "f64x2.abs", _V, expr="a & %s" % ("0x" + "7FFFFFFFFFFFFFFF" * 2))
+_simd(0xED, "f64x2.neg", _V, expr="a ^ %s" % _F64_SIGNS)
+for _code, _name, _params in [
+        (0x67, "f32x4.ceil", _V), (0x68, "f32x4.floor", _V), (0x69, "f32x4.trunc", _V),
+        (0x6A, "f32x4.nearest", _V), (0x74, "f64x2.ceil", _V), (0x75, "f64x2.floor", _V),
+        (0x7A, "f64x2.trunc", _V), (0x94, "f64x2.nearest", _V),
+        (0xE3, "f32x4.sqrt", _V), (0xE4, "f32x4.add", _VV), (0xE5, "f32x4.sub", _VV),
+        (0xE6, "f32x4.mul", _VV), (0xE7, "f32x4.div", _VV), (0xE8, "f32x4.min", _VV),
+        (0xE9, "f32x4.max", _VV), (0xEA, "f32x4.pmin", _VV), (0xEB, "f32x4.pmax", _VV),
+        (0xEF, "f64x2.sqrt", _V), (0xF0, "f64x2.add", _VV), (0xF1, "f64x2.sub", _VV),
+        (0xF2, "f64x2.mul", _VV), (0xF3, "f64x2.div", _VV), (0xF4, "f64x2.min", _VV),
+        (0xF5, "f64x2.max", _VV), (0xF6, "f64x2.pmin", _VV), (0xF7, "f64x2.pmax", _VV)]:
+    _simd(_code, _name, _params)
 
 # --- derived indexes -----------------------------------------------------------
 BY_NAME = {row.name: row for row in OPS}

@@ -1,4 +1,5 @@
-"""Validation (spec section "Validation"), the full 2.0 algorithm minus SIMD.
+"""Validation (spec section "Validation"), the full 2.0 algorithm including
+the vector instructions ("Instructions" > "Vector Instructions").
 
 ``validate_module`` checks a decoded ast.Module and returns, per defined
 function, the operand-stack height before each instruction (-1 where the
@@ -140,6 +141,8 @@ def validate_const_expr(ctx, expr, expected, global_limit):
             stack.append(F32)
         elif name == "f64.const":
             stack.append(F64)
+        elif name == "v128.const":
+            stack.append(V128)
         elif name == "ref.null":
             stack.append(imm)
         elif name == "ref.func":
@@ -332,8 +335,11 @@ class FunctionValidator:
             try:
                 if rule is not None:
                     rule(self, op, imm)
-                else:
+                elif op.imm == O.NONE:
                     _plain(self, op)
+                else:
+                    # A signature row with a lane immediate: bounds, then types.
+                    IMM_RULES[op.imm](self, op, imm)
             except ValidationError as error:
                 raise ValidationError("%s (at byte offset %d, %s)" % (error, offset, op.name)) from None
         if self.ctrls:
@@ -351,6 +357,25 @@ def _memory_access(v, op, imm):
     align, _ = imm
     if (1 << align) > op.width:
         _fail("alignment must not be larger than natural")
+    _plain(v, op)
+
+
+def _memory_lane_access(v, op, imm):
+    if imm[2] >= op.lanes:
+        _fail("invalid lane index")
+    _memory_access(v, op, imm[:2])
+
+
+def _lane(v, op, imm):
+    if imm >= op.lanes:
+        _fail("invalid lane index")
+    _plain(v, op)
+
+
+def _shuffle(v, op, imm):
+    # Lanes 0..15 name the first operand's lanes, 16..31 the second's.
+    if max(imm) >= 32:
+        _fail("invalid lane index")
     _plain(v, op)
 
 
@@ -604,17 +629,24 @@ RULES = {
     "memory.grow": _memory_grow, "memory.fill": _memory_fill,
     "memory.copy": _memory_copy, "memory.init": _memory_init,
     "data.drop": _data_drop, "i32.const": _const(I32), "i64.const": _const(I64),
-    "f32.const": _const(F32), "f64.const": _const(F64),
+    "f32.const": _const(F32), "f64.const": _const(F64), "v128.const": _const(V128),
     "ref.null": _ref_null, "ref.is_null": _ref_is_null, "ref.func": _ref_func,
 }
 for _row in O.OPS:
     if _row.width is not None:
-        RULES[_row.name] = _memory_access
+        RULES[_row.name] = _memory_lane_access if _row.imm == O.MEMARG_LANE else _memory_access
+
+# Signature rows with an immediate (only lane indexes have one): the
+# signature rule after checking the immediate, chosen by its kind.
+IMM_RULES = {O.LANE: _lane, O.SHUFFLE: _shuffle}
 
 
 def validation_rule(op):
     """The rule validating ``op``: a named rule, or the generic signature
-    rule for plain stack instructions (None when the row has neither)."""
+    rule for plain stack instructions, with the lane check for those with a
+    lane immediate (None when the row has neither)."""
     if op.name in RULES:
         return RULES[op.name]
-    return _plain if op.params is not None else None
+    if op.params is None:
+        return None
+    return _plain if op.imm == O.NONE else IMM_RULES[op.imm]

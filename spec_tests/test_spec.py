@@ -1,7 +1,7 @@
 """The official spec suite as pytest cases: one per .wast file and engine tier.
 
 Which files: every .wast of the suite (``$WASM_TESTSUITE`` or the default
-path) except those held back by default (simd_*), narrowed or widened by
+path) except any held back by default (harness.DEFAULT_EXCLUDED), narrowed or widened by
 ``$SPEC_INCLUDE`` / ``$SPEC_EXCLUDE`` (comma-separated globs, as the CLI's
 --include/--exclude).  A missing suite is a failure, not a skip.
 """

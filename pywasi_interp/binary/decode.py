@@ -99,6 +99,30 @@ def _imm_memarg(data, pos):
     return (align, offset), pos
 
 
+def _imm_v128(data, pos):
+    end = pos + 16
+    if end > len(data):
+        raise IndexError        # unexpected end, as for any immediate
+    return int.from_bytes(data[pos:end], "little"), end
+
+
+def _imm_shuffle(data, pos):
+    # Sixteen raw lane-index bytes (not LEB128s); bounds are validation's.
+    end = pos + 16
+    if end > len(data):
+        raise IndexError
+    return tuple(data[pos:end]), end
+
+
+def _imm_lane(data, pos):
+    return data[pos], pos + 1
+
+
+def _imm_memarg_lane(data, pos):
+    (align, offset), pos = _imm_memarg(data, pos)
+    return (align, offset, data[pos]), pos + 1
+
+
 def _imm_i32(data, pos):
     value, pos = read_s32(data, pos)
     return value & _I32_MASK, pos
@@ -165,6 +189,10 @@ IMM_READERS = {
     opcodes.TABLE_INIT: _imm_two_u32,
     opcodes.ELEM: read_u32,
     opcodes.TABLE_COPY: _imm_two_u32,
+    opcodes.V128_CONST: _imm_v128,
+    opcodes.SHUFFLE: _imm_shuffle,
+    opcodes.LANE: _imm_lane,
+    opcodes.MEMARG_LANE: _imm_memarg_lane,
 }
 
 
@@ -208,7 +236,8 @@ def _mode(row):
 def _build_table():
     """A list indexed by opcode byte.  A prefix byte's entry holds, in place
     of a reader, a dict from sub-opcode to entry; a prefix appears here as
-    soon as opcodes.py has rows for it (0xFD SIMD rows need nothing else)."""
+    soon as opcodes.py has rows for it (0xFC, and 0xFD for SIMD); an unknown
+    sub-opcode is an "illegal opcode"."""
     single = [(None, M_ILLEGAL, None)] * 256
     prefixed = {}
     for (prefix, code), row in opcodes.BY_CODE.items():

@@ -11,7 +11,8 @@ Invariants of the hot loop:
 * ``pc`` indexes ``code``; a handler returns the next pc, and the final
   ``return`` handler returns -1, leaving the results on top of ``st``;
 * values are in the raw representation of values.py (i32/i64 unsigned and
-  masked, f32 as bits, f64 float, references as objects or None).
+  masked, f32 as bits, f64 float, v128 a 128-bit int, references as
+  objects or None).
 
 Handlers are built by factories looked up by handler name; the plain stack
 instructions get factories generated from the opcode table's templates.
@@ -22,6 +23,7 @@ import struct
 
 from .. import numeric as N
 from .. import opcodes as O
+from .. import simd as S
 from ..errors import Trap, TrapKind, ExhaustionError
 from ..types import PAGE_SIZE
 from . import runtime_ops as R
@@ -61,10 +63,22 @@ def make(imm, nxt, env):
     return h
 """
 
+_TERNOP = """
+def make(imm, nxt, env):
+    def h(st):
+        c = st.pop()
+        b = st.pop()
+        a = st[-1]
+        st[-1] = {expr}
+        return nxt
+    return h
+"""
+_TEMPLATES = {1: _UNOP, 2: _BINOP, 3: _TERNOP}
+
 
 def _template_factory(row):
-    source = (_UNOP if len(row.params) == 1 else _BINOP).format(expr=row.expr)
-    namespace = {"N": N, "math": math}
+    source = _TEMPLATES[len(row.params)].format(expr=row.expr)
+    namespace = {"N": N, "S": S, "math": math}
     exec(compile(source, "<%s>" % row.name, "exec"), namespace)
     return namespace["make"]
 
@@ -265,7 +279,7 @@ def _const_factory(imm, nxt, env):
     return h
 
 
-for _name in ("i32_const", "i64_const", "f32_const", "f64_const"):
+for _name in ("i32_const", "i64_const", "f32_const", "f64_const", "v128_const"):
     FACTORIES[_name] = _const_factory
 
 
@@ -334,6 +348,69 @@ for _name, (_fmt, _convert) in _LOAD_FORMS.items():
 for _name, (_fmt, _convert) in _STORE_FORMS.items():
     _row = O.BY_NAME[_name]
     FACTORIES[_row.handler_name] = _memory_factory(_row, _STORE, _fmt, _convert)
+
+
+# SIMD loads and stores: simd.py does the bounds check and the access, so
+# that both tiers share it.  Lane forms carry (align, offset, lane).
+
+def _simd_load_factory(access):
+    def make(imm, nxt, env):
+        mem = env.memory.data
+        offset = imm[1]
+
+        def h(st):
+            st[-1] = access(mem, st[-1] + offset)
+            return nxt
+        return h
+    return make
+
+
+def _simd_store_factory(access):
+    def make(imm, nxt, env):
+        mem = env.memory.data
+        offset = imm[1]
+
+        def h(st):
+            value = st.pop()
+            access(mem, st.pop() + offset, value)
+            return nxt
+        return h
+    return make
+
+
+def _simd_load_lane_factory(access):
+    def make(imm, nxt, env):
+        mem = env.memory.data
+        offset, lane = imm[1], imm[2]
+
+        def h(st):
+            value = st.pop()
+            st[-1] = access(mem, st[-1] + offset, value, lane)
+            return nxt
+        return h
+    return make
+
+
+def _simd_store_lane_factory(access):
+    def make(imm, nxt, env):
+        mem = env.memory.data
+        offset, lane = imm[1], imm[2]
+
+        def h(st):
+            value = st.pop()
+            access(mem, st.pop() + offset, value, lane)
+            return nxt
+        return h
+    return make
+
+
+for _name, _access in S.MEMORY.items():
+    _row = O.BY_NAME[_name]
+    if _row.imm == O.MEMARG_LANE:
+        _make = _simd_load_lane_factory if _row.results else _simd_store_lane_factory
+    else:
+        _make = _simd_load_factory if _row.results else _simd_store_factory
+    FACTORIES[_row.handler_name] = _make(_access)
 
 
 @factory("memory_size")

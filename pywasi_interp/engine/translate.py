@@ -29,6 +29,9 @@ functions too large to compile quickly.  Memory bounds: addresses are
 unsigned, so struct's own range check (``struct.error``) and bytearray
 indexing (``IndexError``) catch every out-of-bounds access without a wrap
 around; both are turned into the spec's trap at the function boundary.
+SIMD loads and stores call simd.py, which checks bounds and traps itself;
+other SIMD instructions are opcode-table templates like the scalar ones
+(``imm``, a lane index or the shuffle's lanes, becomes a literal).
 """
 
 import math
@@ -36,8 +39,10 @@ import re
 import struct
 
 from .. import numeric as N
+from .. import opcodes as O
+from .. import simd as S
 from ..errors import Trap, TrapKind, ExhaustionError
-from ..types import PAGE_SIZE
+from ..types import PAGE_SIZE, V128
 from ..values import default_raw
 from . import runtime_ops as R
 
@@ -64,14 +69,14 @@ _STORES = {
 }
 _STRUCTS = {"u32": "<I", "u64": "<Q", "f64": "<d", "s8": "<b", "s16": "<h",
             "u16": "<H", "s32": "<i"}
-_NAMESPACE = {"N": N, "math": math, "Trap": Trap, "TrapKind": TrapKind,
+_NAMESPACE = {"N": N, "S": S, "math": math, "Trap": Trap, "TrapKind": TrapKind,
               "ExhaustionError": ExhaustionError, "struct_error": struct.error,
               "PAGE_SIZE": PAGE_SIZE, "R": R}
 for _key, _fmt in _STRUCTS.items():
     _NAMESPACE["ld_" + _key] = struct.Struct(_fmt).unpack_from
     _NAMESPACE["st_" + _key] = struct.Struct(_fmt).pack_into
 
-_WORD = re.compile(r"\b[a-z]\b")
+_WORD = re.compile(r"\b(?:[a-z]|imm)\b")     # template operands and ``imm``
 # Templates whose numeric helper may trap (division, trapping truncation).
 _TRAPPING = re.compile(r"N\.i(32|64)_(div|rem|trunc_f)")
 
@@ -229,12 +234,12 @@ class Translator:
         elif name == "else" and not self.dead_depth:
             self.else_(reachable=False)
 
-    def template(self, op):
+    def template(self, op, op_imm=None):
         count = len(op.params)
         operands = self.stack[-count:]
         del self.stack[-count:]
-        names = ("a", "b")
-        subst = {}
+        names = ("a", "b", "c")
+        subst = {"imm": repr(op_imm)} if op_imm is not None else {}
         reads = set()
         for name, entry in zip(names, operands):
             uses = len(re.findall(r"\b%s\b" % name, op.expr))
@@ -740,6 +745,25 @@ _RULES = {
     "elem.drop": _helper("E.__setitem__({imm}, ())", 0, False),
     "ref.null": _ref_null, "ref.is_null": _ref_is_null, "ref.func": _ref_func,
 }
+
+
+def _simd_memory(t, op, imm):
+    """SIMD loads and stores call simd.py, which checks bounds itself."""
+    access = "S.%s" % op.handler_name
+    lane = ", %d" % imm[2] if op.imm == O.MEMARG_LANE else ""
+    value = t.pop().expr if op.params[-1] is V128 else None
+    address = t.pop().expr
+    ea = "%s + %d" % (_paren(address), imm[1]) if imm[1] else address
+    if op.results:
+        args = ea if value is None else "%s, %s%s" % (ea, value, lane)
+        t.push_slot_value("%s(mem, %s)" % (access, args))
+    else:
+        t.emit("%s(mem, %s, %s%s)" % (access, ea, value, lane))
+
+
+for _name in S.MEMORY:
+    _RULES[_name] = _simd_memory
+_RULES["v128.const"] = _const
 for _name in _LOADS:
     _RULES[_name] = _load
 for _name in _STORES:
@@ -784,7 +808,7 @@ def _translate_with_index(translator):
         if rule is not None:
             rule(translator, op, imm)
         elif op.expr is not None:
-            translator.template(op)
+            translator.template(op, imm)
         else:
             raise TranslationUnsupported("no translation for %s" % name)
     return translator.source()

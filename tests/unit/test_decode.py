@@ -364,6 +364,8 @@ def test_decode_every_opcode_row_is_decodable():
         opcodes.F64_CONST: b"\x00" * 8, opcodes.SELECT_T: vec([I32]),
         opcodes.REFTYPE: FUNCREF, opcodes.TABLE_INIT: u32(0) + u32(0),
         opcodes.TABLE_COPY: u32(0) + u32(0), opcodes.BLOCKTYPE: EMPTY_BLOCK,
+        opcodes.V128_CONST: bytes(16), opcodes.SHUFFLE: bytes(16), opcodes.LANE: b"\x00",
+        opcodes.MEMARG_LANE: u32(0) + u32(0) + b"\x00",
     }
     skip = {"end", "else", "block", "loop", "if"}
     rows = [row for row in opcodes.OPS if row.name not in skip]
@@ -410,7 +412,8 @@ def test_decode_missing_end_between_functions_expects_end():
 
 def test_decode_unknown_opcodes_are_illegal():
     prefix = bytes([opcodes.PREFIX_FC])
-    for instrs in (b"\x06", b"\xff", prefix + u32(0x7F), b"\xfd\x00"):
+    # 0xFD 0x9A is a reserved (unassigned) SIMD sub-opcode.
+    for instrs in (b"\x06", b"\xff", prefix + u32(0x7F), b"\xfd" + u32(0x9A)):
         err = malformed(one_func_module(instrs + END), "illegal opcode")
         assert err.offset == len(one_func_module(instrs + END)) - len(instrs) - 1
 
