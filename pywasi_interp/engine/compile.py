@@ -19,7 +19,7 @@ Stack slots are absolute: the frame's stack holds the locals first
 slot ``nlocals + h``.  This form feeds both execution tiers.
 """
 
-__all__ = ["compile_body", "Label"]
+__all__ = ["compile_body", "Label", "blocktype_arity"]
 
 
 class Label:
@@ -42,7 +42,8 @@ class _Block:
         self.else_fixup = None      # the if's jump_unless, patched at else/end
 
 
-def _blocktype_arity(types, imm):
+def blocktype_arity(types, imm):
+    """(param count, result count) of a block type immediate."""
     if imm is None:
         return 0, 0
     if isinstance(imm, int):
@@ -66,7 +67,7 @@ def compile_body(body, heights, nlocals, nresults, types):
         name = op.name
         reachable = height >= 0
         if name in ("block", "loop", "if"):
-            nparams, nres = _blocktype_arity(types, imm)
+            nparams, nres = blocktype_arity(types, imm)
             base = (height - (1 if name == "if" else 0) - nparams + nlocals
                     if reachable else -1)
             if name == "loop":

@@ -20,6 +20,7 @@ instructions get factories generated from the opcode table's templates.
 
 import math
 import struct
+from functools import partial
 
 from .. import numeric as N
 from .. import opcodes as O
@@ -433,44 +434,33 @@ def make_memory_grow(imm, nxt, env):
     return h
 
 
-@factory("memory_fill")
-def make_memory_fill(imm, nxt, env):
-    mem = env.memory.data
+def _bulk_factory(bind):
+    """A factory for a bulk instruction popping (d, s, n): ``bind(imm, env)``
+    returns the runtime_ops function with its instance objects applied."""
+    def make(imm, nxt, env):
+        operation = bind(imm, env)
 
-    def h(st):
-        n = st.pop()
-        s = st.pop()
-        d = st.pop()
-        R.memory_fill(mem, d, s, n)
-        return nxt
-    return h
-
-
-@factory("memory_copy")
-def make_memory_copy(imm, nxt, env):
-    mem = env.memory.data
-
-    def h(st):
-        n = st.pop()
-        s = st.pop()
-        d = st.pop()
-        R.memory_copy(mem, d, s, n)
-        return nxt
-    return h
+        def h(st):
+            n = st.pop()
+            s = st.pop()
+            d = st.pop()
+            operation(d, s, n)
+            return nxt
+        return h
+    return make
 
 
-@factory("memory_init")
-def make_memory_init(imm, nxt, env):
-    mem = env.memory.data
-    datas = env.datas
-
-    def h(st):
-        n = st.pop()
-        s = st.pop()
-        d = st.pop()
-        R.memory_init(mem, datas, imm, d, s, n)
-        return nxt
-    return h
+FACTORIES.update(
+    memory_fill=_bulk_factory(lambda imm, env: partial(R.memory_fill, env.memory.data)),
+    memory_copy=_bulk_factory(lambda imm, env: partial(R.memory_copy, env.memory.data)),
+    memory_init=_bulk_factory(
+        lambda imm, env: partial(R.memory_init, env.memory.data, env.datas, imm)),
+    table_fill=_bulk_factory(lambda imm, env: partial(R.table_fill, env.tables[imm])),
+    table_copy=_bulk_factory(
+        lambda imm, env: partial(R.table_copy, env.tables[imm[0]], env.tables[imm[1]])),
+    table_init=_bulk_factory(
+        lambda imm, env: partial(R.table_init, env.tables[imm[1]], env.elems, imm[0])),
+)
 
 
 @factory("data_drop")
@@ -549,46 +539,6 @@ def make_table_grow(imm, nxt, env):
     def h(st):
         n = st.pop()
         st[-1] = table.grow(n, st[-1]) & M32
-        return nxt
-    return h
-
-
-@factory("table_fill")
-def make_table_fill(imm, nxt, env):
-    table = env.tables[imm]
-
-    def h(st):
-        n = st.pop()
-        s = st.pop()
-        d = st.pop()
-        R.table_fill(table, d, s, n)
-        return nxt
-    return h
-
-
-@factory("table_copy")
-def make_table_copy(imm, nxt, env):
-    dst, src = env.tables[imm[0]], env.tables[imm[1]]
-
-    def h(st):
-        n = st.pop()
-        s = st.pop()
-        d = st.pop()
-        R.table_copy(dst, src, d, s, n)
-        return nxt
-    return h
-
-
-@factory("table_init")
-def make_table_init(imm, nxt, env):
-    table = env.tables[imm[1]]
-    elems = env.elems
-
-    def h(st):
-        n = st.pop()
-        s = st.pop()
-        d = st.pop()
-        R.table_init(table, elems, imm[0], d, s, n)
         return nxt
     return h
 

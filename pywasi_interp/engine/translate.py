@@ -45,6 +45,7 @@ from ..errors import Trap, TrapKind, ExhaustionError
 from ..types import PAGE_SIZE, V128
 from ..values import default_raw
 from . import runtime_ops as R
+from .compile import blocktype_arity
 
 __all__ = ["translate_function", "TranslationUnsupported"]
 
@@ -268,7 +269,7 @@ class Translator:
         """Enter a block/loop/if; ``condition`` is the if's popped operand
         (it reads only slots at or above the current top, which the
         materialisation below never writes)."""
-        nparams, nresults = _arity(self.types, imm)
+        nparams, nresults = blocktype_arity(self.types, imm)
         self.materialize_all()
         height = len(self.stack) - nparams
         ploop = self.index in self.targeted
@@ -490,15 +491,6 @@ def _balanced(text):
             if depth < 0:
                 return False
     return depth == 0
-
-
-def _arity(types, imm):
-    if imm is None:
-        return 0, 0
-    if isinstance(imm, int):
-        functype = types[imm]
-        return len(functype.params), len(functype.results)
-    return 0, 1
 
 
 def _targeted_blocks(body):
