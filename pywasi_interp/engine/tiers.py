@@ -15,8 +15,9 @@ Engines (Store(engine=...)):
   such functions in big programs run once: translating them would cost more
   than it saves); a function with a loop, or on its second call, goes to
   tier 1 where possible.
-With fuel or a timeout set, functions run in tier 0, whose dispatch loop
-does the metering.
+With fuel or a timeout, tier 0 spends one tick per instruction, tier 1 a
+loop body's or a function's worth at once (translate.py), so fuel counts
+differ slightly between the tiers but each is deterministic.
 """
 
 from .compile import compile_body
@@ -34,7 +35,7 @@ def compile_function(func):
     if store.engine == "auto" and func.tier is None and not _has_loop(func.ast.body):
         _run_once_in_tier0(func)
         return
-    if store.engine != "interp" and not store.metered:
+    if store.engine != "interp":
         try:
             direct = translate_function(func)
         except TranslationUnsupported:

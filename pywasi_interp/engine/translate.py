@@ -142,6 +142,9 @@ class Translator:
         self.targeted = _targeted_blocks(self.body)
         self.dead_depth = 0
         self.index = 0              # the instruction being translated
+        # With fuel or a timeout, each loop iteration and each call charge
+        # their instructions at once (see _metering_costs).
+        self.costs = _metering_costs(self.body) if func.store.metered else None
 
     # --- emission helpers ----------------------------------------------------
     def emit(self, line):
@@ -277,12 +280,22 @@ class Translator:
         if ploop:
             self.emit("while True:")
             self.indent += 1
+        if kind == "loop":
+            self.charge(self.index)
         if kind == "if":
             self.emit("if %s:" % _truth(condition))
             self.indent += 1
         if self.indent > MAX_NESTING:
             raise TranslationUnsupported("blocks nested too deeply for Python")
         self.ctrls.append(ctrl)
+
+    def charge(self, index):
+        """Metering: spend the ticks of the code region starting at ``index``."""
+        if self.costs is None:
+            return
+        self.emit("store.ticks -= %d" % self.costs[index])
+        self.emit("if store.ticks < 0:")
+        self.emit("    store.checkpoint()")
 
     def else_(self, reachable):
         ctrl = self.ctrls[-1]
@@ -491,6 +504,29 @@ def _balanced(text):
             if depth < 0:
                 return False
     return depth == 0
+
+
+def _metering_costs(body):
+    """Ticks per code region for fuel and timeouts in tier 1: each loop
+    (keyed by its index) costs the instructions directly inside it, the
+    function (key -1) those outside any loop.  Counting every instruction
+    of a region whether or not a branch skips part of it makes the count
+    an upper bound of tier 0's exact one, and as deterministic."""
+    costs = {-1: 0}
+    loops = [-1]                    # innermost enclosing loop per construct
+    for index, (op, _, _) in enumerate(body):
+        name = op.name
+        if name == "loop":
+            loops.append(index)
+            costs[index] = 0
+        elif name in ("block", "if"):
+            loops.append(loops[-1])
+        elif name == "end":
+            if len(loops) > 1:
+                loops.pop()
+            continue
+        costs[loops[-1]] += 1
+    return costs
 
 
 def _targeted_blocks(body):
@@ -790,6 +826,7 @@ def _translate_with_index(translator):
         raise TranslationUnsupported("function body too large")
     nresults = len(translator.functype.results)
     translator.ctrls.append(_Ctrl("function", 0, 0, 0, nresults, False))
+    translator.charge(-1)
     for index, (op, imm, _) in enumerate(translator.body):
         translator.index = index
         name = op.name

@@ -83,23 +83,24 @@ class Store:
         self._granted = chunk
 
     def checkpoint(self):
-        """The tick budget ran out: account fuel, check the deadline.
+        """The tick budget ran out (``ticks`` < 0): account what was used,
+        check fuel and the deadline, grant the next chunk.  Tier 0 spends
+        one tick per instruction, tier 1 a block's worth at once.
 
         Raises:
             ExhaustionError: fuel or time is used up.
         """
-        self.fuel_consumed += self._granted
-        if self.fuel is not None and self.fuel_consumed >= self.fuel:
+        self.fuel_consumed += self._granted - self.ticks
+        self._granted = self.ticks = 0
+        if self.fuel is not None and self.fuel_consumed > self.fuel:
             self.fuel_consumed = self.fuel
-            self.ticks = 0
             raise ExhaustionError("all fuel consumed")
         if self.deadline is not None and time.monotonic() > self.deadline:
             raise ExhaustionError("interrupted: timeout of %g s exceeded" % self.timeout)
         self._refill()
-        self.ticks -= 1
 
     def finish_call(self):
         """Account the fuel of a finished top-level call."""
         if self.metered:
-            self.fuel_consumed += self._granted - max(self.ticks, 0)
-            self._granted = max(self.ticks, 0)
+            self.fuel_consumed += self._granted - self.ticks
+            self._granted = self.ticks
