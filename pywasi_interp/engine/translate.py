@@ -88,13 +88,17 @@ class TranslationUnsupported(Exception):
 
 class _Entry:
     """A symbolic stack entry: a Python expression and the variables it
-    reads (``l3``, ``s5``)."""
+    reads (``l3``, ``s5``).  An integer result whose final mask could be
+    deferred also keeps ``wide``, the same expression without that mask:
+    right modulo 2**32 (or 2**64) but possibly out of range, for operations
+    that only need the low bits (see _WIDE_OPERANDS)."""
 
-    __slots__ = ("expr", "reads")
+    __slots__ = ("expr", "reads", "wide")
 
-    def __init__(self, expr, reads):
+    def __init__(self, expr, reads, wide=None):
         self.expr = expr
         self.reads = reads
+        self.wide = wide
 
 
 class _Ctrl:
@@ -169,12 +173,12 @@ class Translator:
         return self.callees[funcidx]
 
     # --- the symbolic stack ----------------------------------------------------
-    def push(self, expr, reads):
+    def push(self, expr, reads, wide=None):
         if len(expr) > MAX_EXPR:
             slot = "s%d" % len(self.stack)
             self.assign(slot, expr)
-            expr, reads = slot, {slot}
-        self.stack.append(_Entry(expr, frozenset(reads)))
+            expr, reads, wide = slot, {slot}, None
+        self.stack.append(_Entry(expr, frozenset(reads), wide))
 
     def push_slot_value(self, expr):
         """Write ``expr`` (impure) into its slot now and push the slot."""
@@ -245,6 +249,8 @@ class Translator:
         names = ("a", "b", "c")
         subst = {"imm": repr(op_imm)} if op_imm is not None else {}
         reads = set()
+        accepts_wide = _WIDE_OPERANDS.get(op.name, ())
+        any_wide = False
         for name, entry in zip(names, operands):
             uses = len(re.findall(r"\b%s\b" % name, op.expr))
             expr = entry.expr
@@ -254,18 +260,29 @@ class Translator:
                 self.materialize(position)
                 expr = self.stack.pop().expr
                 entry = _Entry(expr, frozenset((expr,)))
+            if entry.wide is not None and name in accepts_wide:
+                expr = entry.wide
+                any_wide = True
             subst[name] = expr if _is_atom(expr) else "(%s)" % expr
             reads |= entry.reads
+        wide = None
         expr = _inline_rotate(op, subst)
         if expr is None:
-            expr = _WORD.sub(lambda m: subst.get(m.group(0), m.group(0)), op.expr)
+            template, mask = _WIDE_RESULTS.get(op.name, (None, None))
+            if template is not None and (mask is not None or any_wide):
+                wide = _fold_constants(_substitute(template, subst))
+                expr = "(%s) & %s" % (wide, mask or _MASKS[op.name[:3]])
+            else:
+                expr = _substitute(op.expr, subst)
+        else:
+            wide, expr = expr
         expr = _fold_constants(expr)
         if _TRAPPING.search(op.expr):
             # A trap must happen here, before any later side effect, and
             # even if the value is dropped: evaluate now.
             self.push_slot_value(expr)
         else:
-            self.push(expr, reads)
+            self.push(expr, reads, wide)
 
     # structure ---------------------------------------------------------------
     def open_construct(self, kind, imm, condition=None):
@@ -443,6 +460,35 @@ _ROTATES = {"i32.rotl": (32, True), "i32.rotr": (32, False),
             "i64.rotl": (64, True), "i64.rotr": (64, False)}
 
 
+_MASKS = {"i32": "0xFFFFFFFF", "i64": "0xFFFFFFFFFFFFFFFF"}
+# Deferred masks.  Operations computing modulo 2**N whatever the range of
+# their operands (ring operations, bitwise ones, shift counts, operations
+# that mask their operand first) may take wide operands; _WIDE_RESULTS maps
+# operations to their result without the final mask: (template, mask), where
+# a None mask means "wide only if an operand was" (bitwise operations, which
+# need no mask of their own).  Everything else gets the masked ``expr``.
+_WIDE_OPERANDS = {}
+_WIDE_RESULTS = {}
+for _p, _bits in (("i32", 31), ("i64", 63)):
+    for _name, _template in (("add", "a + b"), ("sub", "a - b"), ("mul", "a * b"),
+                             ("shl", "a << (b & %d)" % _bits)):
+        _WIDE_OPERANDS[_p + "." + _name] = ("a", "b")
+        _WIDE_RESULTS[_p + "." + _name] = (_template, _MASKS[_p])
+    for _name, _symbol in (("and", "&"), ("or", "|"), ("xor", "^")):
+        _WIDE_OPERANDS[_p + "." + _name] = ("a", "b")
+        _WIDE_RESULTS[_p + "." + _name] = ("a %s b" % _symbol, None)
+    for _name in ("shr_s", "shr_u", "rotl", "rotr"):
+        _WIDE_OPERANDS[_p + "." + _name] = ("b",)
+    for _name in ("extend8_s", "extend16_s"):
+        _WIDE_OPERANDS[_p + "." + _name] = ("a",)
+_WIDE_OPERANDS["i64.extend32_s"] = ("a",)
+_WIDE_OPERANDS["i32.wrap_i64"] = ("a",)
+
+
+def _substitute(template, subst):
+    return _WORD.sub(lambda m: subst.get(m.group(0), m.group(0)), template)
+
+
 def _fold_constants(expr):
     """Evaluate parenthesised operations on two integer literals, such as
     the shift-count mask ``(24 & 31)`` of a constant shift."""
@@ -464,7 +510,8 @@ def _fold_one(match):
 
 
 def _inline_rotate(op, subst):
-    """A rotate by a constant amount as shifts, saving a helper call."""
+    """A rotate by a constant amount as shifts, saving a helper call:
+    (wide, masked) expressions, or None."""
     rotate = _ROTATES.get(op.name)
     if rotate is None or not re.match(r"^[0-9]+$", subst["b"]):
         return None
@@ -473,10 +520,10 @@ def _inline_rotate(op, subst):
     if not left:
         count = (bits - count) % bits
     if count == 0:
-        return subst["a"]
+        return None, subst["a"]
     a = subst["a"]
-    mask = (1 << bits) - 1
-    return "((%s << %d) & 0x%X) | (%s >> %d)" % (a, count, mask, a, bits - count)
+    wide = "(%s << %d) | (%s >> %d)" % (a, count, a, bits - count)
+    return wide, "(%s) & 0x%X" % (wide, (1 << bits) - 1)
 
 
 def _is_slot(expr):
