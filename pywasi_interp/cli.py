@@ -214,6 +214,9 @@ def build_parser():
                           "'translate' (tier 1, compiled to Python code), 'auto' "
                           "(default: tier 1 for functions with loops or called "
                           "twice, tier 0 for the rest)")
+    run.add_argument("--cache-dir", metavar="DIR",
+                     help="keep compiled tier-1 code in DIR, keyed by the module's hash and "
+                          "this runtime's version, so later runs start faster")
     run.add_argument("--max-call-depth", type=_parse_count, metavar="N",
                      help="guest call depth before 'call stack exhausted' (default 10000)")
     run.add_argument("--unknown-imports", choices=("error", "trap"), default="error",
@@ -364,7 +367,8 @@ def _run(args):
         return EXIT_LOAD_ERROR
     try:
         store = Store(fuel=args.fuel, timeout=args.timeout, max_memory=args.max_memory,
-                      max_call_depth=args.max_call_depth, engine=args.engine)
+                      max_call_depth=args.max_call_depth, engine=args.engine,
+                      cache_dir=args.cache_dir)
     except ValueError as error:
         _error(str(error))
         return EXIT_USAGE

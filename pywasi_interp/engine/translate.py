@@ -851,20 +851,32 @@ def translate_function(func):
     Raises:
         TranslationUnsupported: the function must stay in tier 0.
     """
+    cache = func.store.translation_cache
+    cached = cache.load(func) if cache is not None else None
+    if cached is not None:
+        code, consts = cached
+    else:
+        code, consts = _compile(func)
+        if cache is not None:
+            cache.save(func, code, consts)
+    namespace = dict(_NAMESPACE)
+    exec(code, namespace)
+    instance = func.instance
+    memory = instance.memory
+    return namespace["make"](func, func.store, memory.data if memory else None, memory,
+                             instance.globals, instance.funcs, instance.tables,
+                             instance.elems, instance.datas, instance.types, *consts)
+
+
+def _compile(func):
+    """(code object of the ``make`` factory, its constant arguments)."""
     translator = Translator(func)
     source = _translate_with_index(translator)
-    namespace = dict(_NAMESPACE)
     try:
         code = compile(source, "<wasm function %d>" % func.index, "exec")
     except (SyntaxError, RecursionError, MemoryError) as error:
         raise TranslationUnsupported("Python cannot compile it: %s" % error) from None
-    exec(code, namespace)
-    instance = func.instance
-    memory = instance.memory
-    consts = [value for _, value in translator.consts.values()]
-    return namespace["make"](func, func.store, memory.data if memory else None, memory,
-                             instance.globals, instance.funcs, instance.tables,
-                             instance.elems, instance.datas, instance.types, *consts)
+    return code, [value for _, value in translator.consts.values()]
 
 
 def _translate_with_index(translator):

@@ -32,10 +32,12 @@ class Store:
         fuel: instruction budget, or None for unlimited.
         timeout: wall-clock seconds allowed per top-level call, or None.
         max_memory: cap in bytes on each memory's size, or None.
+        engine: "auto", "interp" or "translate" (see engine/tiers.py).
+        cache_dir: a directory for cached tier-1 translations, or None.
     """
 
     def __init__(self, *, max_call_depth=None, fuel=None, timeout=None,
-                 max_memory=None, engine="auto"):
+                 max_memory=None, engine="auto", cache_dir=None):
         if max_call_depth is None:
             max_call_depth = DEFAULT_CALL_DEPTH
         for name, value in (("max_call_depth", max_call_depth), ("fuel", fuel),
@@ -47,6 +49,10 @@ class Store:
         if engine not in ENGINES:
             raise ValueError("unknown engine %r (choose from %s)" % (engine, ", ".join(ENGINES)))
         self.engine = engine
+        self.translation_cache = None
+        if cache_dir is not None:
+            from ..engine.cache import TranslationCache
+            self.translation_cache = TranslationCache(cache_dir)
         self.max_call_depth = max_call_depth
         self.max_memory = max_memory
         self.timeout = timeout
