@@ -10,11 +10,10 @@ from .types import (ValType, FuncType, Limits, TableType, MemoryType, GlobalType
 from .module import Module, ImportType, ExportType
 from .link import Linker
 from .runtime.store import Store
-from .runtime.func import HostFunc, WasmFunc
+from .runtime.func import HostFunc
 from .runtime.memory import MemoryInstance as Memory
 from .runtime.table import TableInstance as Table
 from .runtime.global_ import GlobalInstance
-from .runtime.instance import ModuleInstance
 from .host.hostfunc import host_func, Caller
 from .instantiate import instantiate as _instantiate
 from . import values as _values

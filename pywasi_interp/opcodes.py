@@ -18,7 +18,7 @@ without a signature (control, variables, memory, references, ...) are
 handled by named rules in the validator and engine.
 """
 
-from .types import I32, I64, F32, F64, V128, FUNCREF, EXTERNREF
+from .types import I32, I64, F32, F64, V128
 
 __all__ = ["Op", "OPS", "BY_NAME", "BY_CODE", "PREFIX_FC", "PREFIX_FD"]
 

@@ -9,7 +9,7 @@ disagree about the stack.
 """
 
 from .errors import ValidationError
-from .types import I32, I64, F32, F64, V128, FUNCREF, EXTERNREF, FuncType, MAX_PAGES
+from .types import I32, I64, F32, F64, V128, FUNCREF, MAX_PAGES
 from . import opcodes as O
 
 __all__ = ["validate_module", "ModuleContext"]

@@ -16,7 +16,6 @@ numbers depend on the machine.
 import argparse
 import http.server
 import os
-import resource
 import socketserver
 import subprocess
 import sys

@@ -7,7 +7,7 @@ from pywasi_interp import (Module, Linker, Store, Instance, Func, Global, Memory
                            DecodeError, LinkError, Trap, TrapKind, ProcExit)
 
 from wasm_builder import (
-    I32, F32, TYPE, IMPORT, FUNCTION, MEMORY, GLOBAL, EXPORT, CODE, op, i32_const,
+    I32, TYPE, IMPORT, FUNCTION, MEMORY, EXPORT, CODE, op,
     END, section, vec, u32, name, functype, limits, module, func_body,
 )
 

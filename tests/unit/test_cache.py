@@ -2,8 +2,6 @@
 
 import os
 
-import pytest
-
 from pywasi_interp import Module, Linker, Store
 from pywasi_interp.engine import translate
 

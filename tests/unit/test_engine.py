@@ -11,7 +11,7 @@ from pywasi_interp import (Module, Linker, Store, Trap, TrapKind, ExhaustionErro
                            FuncType, ValType)
 
 from wasm_builder import (
-    I32, I64, F64, TYPE, IMPORT, FUNCTION, TABLE, MEMORY, EXPORT, ELEMENT, CODE,
+    I32, I64, TYPE, IMPORT, FUNCTION, TABLE, MEMORY, EXPORT, ELEMENT, CODE,
     op, i32_const, s64, END, EMPTY_BLOCK, section, vec, u32, name, functype, limits,
     module, func_body,
 )

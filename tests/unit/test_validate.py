@@ -7,7 +7,7 @@ from pywasi_interp.binary.decode import decode_module
 from pywasi_interp.validate import validate_module
 
 from wasm_builder import (
-    I32, I64, F32, FUNCREF, TYPE, FUNCTION, MEMORY, GLOBAL, EXPORT, START, CODE,
+    I32, FUNCREF, TYPE, FUNCTION, MEMORY, GLOBAL, EXPORT, START, CODE,
     TABLE, op, i32_const, END, section, vec, u32, name, functype, limits, module,
     func_body, one_func_module, EMPTY_BLOCK,
 )
