@@ -213,7 +213,9 @@ def build_parser():
                      help="how functions run: 'interp' (tier 0, the closure interpreter), "
                           "'translate' (tier 1, compiled to Python code), 'auto' "
                           "(default: tier 1 for functions with loops or called "
-                          "twice, tier 0 for the rest)")
+                          "twice, tier 0 for the rest), 'ppci' (optional, pip install "
+                          "'pywasi_interp[jit]': MVP modules without f32 through ppci's "
+                          "Python target, anything else through the built-in engine)")
     run.add_argument("--cache-dir", metavar="DIR",
                      help="keep compiled tier-1 code in DIR, keyed by the module's hash and "
                           "this runtime's version, so later runs start faster")

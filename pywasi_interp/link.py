@@ -86,7 +86,15 @@ class Linker:
         Raises:
             LinkError, Trap: see Instance.
         """
-        return instantiate(store, module, self.resolve(module))
+        externs = self.resolve(module)
+        if getattr(store, "engine", None) == "ppci":
+            # Optional ppci path (engine/ppci_engine.py): gated by a feature
+            # check; None means "use the built-in engine" (reason logged).
+            from .engine.ppci_engine import try_instantiate
+            instance = try_instantiate(store, module, externs)
+            if instance is not None:
+                return instance
+        return instantiate(store, module, externs)
 
 
 def _trapping_func(functype, imp):

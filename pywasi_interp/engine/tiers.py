@@ -32,7 +32,9 @@ __all__ = ["compile_function"]
 def compile_function(func):
     """Compile a WasmFunc on first call: sets ``func.run`` and ``func.direct``."""
     store = func.store
-    if store.engine == "auto" and func.tier is None and not _has_loop(func.ast.body):
+    # A "ppci" store reaches here for modules ppci cannot run: treat as auto.
+    if (store.engine in ("auto", "ppci") and func.tier is None
+            and not _has_loop(func.ast.body)):
         _run_once_in_tier0(func)
         return
     if store.engine != "interp":

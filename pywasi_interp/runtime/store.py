@@ -20,7 +20,7 @@ C_STACK_PER_CALL = not (sys.version_info >= (3, 11)
                         and sys.implementation.name == "cpython")
 SAFE_DEPTH_ON_MAIN_STACK = 3000
 DEFAULT_CALL_DEPTH = 10000
-ENGINES = ("auto", "interp", "translate")
+ENGINES = ("auto", "interp", "translate", "ppci")
 _TICK = 4096     # instructions between wall-clock checks
 
 
@@ -48,6 +48,11 @@ class Store:
             raise ValueError("timeout must be a positive number of seconds")
         if engine not in ENGINES:
             raise ValueError("unknown engine %r (choose from %s)" % (engine, ", ".join(ENGINES)))
+        if engine == "ppci":
+            from ..engine.ppci_engine import ppci_unavailable_reason
+            reason = ppci_unavailable_reason()
+            if reason is not None:
+                raise ValueError("engine 'ppci': %s" % reason)
         self.engine = engine
         self.translation_cache = None
         if cache_dir is not None:
