@@ -34,7 +34,23 @@ __all__ = ["build_code", "FACTORIES"]
 M32 = 0xFFFFFFFF
 M64 = 0xFFFFFFFFFFFFFFFF
 
-FACTORIES = {}
+class _Factories(dict):
+    """Handler factories by handler name.  Those of template instructions
+    are generated on first use (compiling all ~400 templates up front
+    would cost every run tens of milliseconds of start-up)."""
+
+    def __missing__(self, name):
+        row = _TEMPLATE_ROWS.get(name)
+        if row is None:
+            raise KeyError(name)
+        made = self[name] = _template_factory(row)
+        return made
+
+    def __contains__(self, name):
+        return dict.__contains__(self, name) or name in _TEMPLATE_ROWS
+
+
+FACTORIES = _Factories()
 
 
 def factory(name):
@@ -84,9 +100,7 @@ def _template_factory(row):
     return namespace["make"]
 
 
-for _row in O.OPS:
-    if _row.expr is not None:
-        FACTORIES[_row.handler_name] = _template_factory(_row)
+_TEMPLATE_ROWS = {row.handler_name: row for row in O.OPS if row.expr is not None}
 
 
 # --- control -----------------------------------------------------------------

@@ -15,7 +15,7 @@ __all__ = [
     "MODULE_NAME", "FUNCTION_NAMES", "HttpErrorCode", "AbiError",
     "STATUS_CODE", "RESPONSE_HANDLE", "WRITTEN_BYTES", "U32_MAX",
     "REQ_PARAMS", "CLOSE_PARAMS", "HEADER_GET_PARAMS",
-    "HEADERS_GET_ALL_PARAMS", "BODY_READ_PARAMS", "RESULTS",
+    "HEADERS_GET_ALL_PARAMS", "BODY_READ_PARAMS", "RESULTS", "TransportError",
 ]
 
 MODULE_NAME = "wasi_experimental_http"
@@ -67,3 +67,13 @@ HEADER_GET_PARAMS = (I32,) * 6
 HEADERS_GET_ALL_PARAMS = (I32,) * 4
 BODY_READ_PARAMS = (I32,) * 4
 RESULTS = (I32,)
+
+
+class TransportError(Exception):
+    """The exchange failed; ``code`` is the ABI code the guest gets.  (Here
+    rather than in client.py so that catching it needs no urllib3.)"""
+
+    def __init__(self, code, reason):
+        super().__init__(reason)
+        self.code = HttpErrorCode(code)
+        self.reason = reason

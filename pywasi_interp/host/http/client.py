@@ -24,7 +24,7 @@ from urllib3.exceptions import (ConnectTimeoutError, NewConnectionError,
                                 ProtocolError, ReadTimeoutError, SSLError)
 from urllib3.util import SKIP_HEADER
 
-from .abi import HttpErrorCode
+from .abi import HttpErrorCode, TransportError
 from .url import UrlError, join_url
 
 __all__ = ["Client", "Exchange", "Hop", "TransportError"]
@@ -38,15 +38,6 @@ BODY_HEADERS = ("content-type", "content-encoding", "content-length", "transfer-
 # How much of a redirect response's body is drained so that its connection
 # can be reused; a longer body closes the connection instead.
 _DRAIN_LIMIT = 64 * 1024
-
-
-class TransportError(Exception):
-    """The exchange failed; ``code`` is the ABI code the guest gets."""
-
-    def __init__(self, code, reason):
-        super().__init__(reason)
-        self.code = HttpErrorCode(code)
-        self.reason = reason
 
 
 class _TimedConnectMixin:

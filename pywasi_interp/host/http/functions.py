@@ -19,8 +19,7 @@ import weakref
 from ..hostfunc import host_func
 from .abi import (AbiError, BODY_READ_PARAMS, CLOSE_PARAMS, HEADER_GET_PARAMS,
                   HEADERS_GET_ALL_PARAMS, HttpErrorCode, REQ_PARAMS, RESPONSE_HANDLE,
-                  RESULTS, STATUS_CODE, U32_MAX, WRITTEN_BYTES)
-from .client import Client, TransportError
+                  RESULTS, STATUS_CODE, TransportError, U32_MAX, WRITTEN_BYTES)
 from .url import UrlError, parse_url
 
 __all__ = ["HttpHost"]
@@ -200,10 +199,19 @@ class HttpHost:
     def __init__(self, config, tracer=None):
         self.config = config
         self.tracer = tracer
-        self.client = Client(config)
+        self._client = None         # made on first request: urllib3 loads lazily
         self._tables = weakref.WeakKeyDictionary()
         self._tables_strong = {}    # instances that cannot be weakly referenced
         self._closed = False
+
+    @property
+    def client(self):
+        """The transport, created (and urllib3 imported) on first use, so
+        guests that never make a request pay nothing for it."""
+        if self._client is None:
+            from .client import Client
+            self._client = Client(self.config)
+        return self._client
 
     # -- helpers --------------------------------------------------------------
 
@@ -260,7 +268,8 @@ class HttpHost:
                     self.tracer.call("close", response.handle, E.SUCCESS,
                                      reason="closed by the host at exit", **fields)
             table.responses.clear()
-        self.client.close()
+        if self._client is not None:
+            self._client.close()
 
     # -- the imports (section 2) ----------------------------------------------
 
