@@ -49,7 +49,7 @@ from .compile import blocktype_arity
 
 __all__ = ["translate_function", "TranslationUnsupported"]
 
-MAX_NESTING = 18            # CPython refuses more than 20 nested blocks
+MAX_NESTING = 20            # CPython allows 20 nested blocks per function; the try is one
 MAX_BODY = 60000            # instructions; beyond this compile() gets slow
 MAX_EXPR = 160              # characters of a symbolic expression
 
