@@ -243,6 +243,7 @@ class Translator:
             self.else_(reachable=False)
 
     def template(self, op, op_imm=None):
+        source = _INLINE_TEMPLATES.get(op.name, op.expr)
         count = len(op.params)
         operands = self.stack[-count:]
         del self.stack[-count:]
@@ -252,7 +253,7 @@ class Translator:
         accepts_wide = _WIDE_OPERANDS.get(op.name, ())
         any_wide = False
         for name, entry in zip(names, operands):
-            uses = len(re.findall(r"\b%s\b" % name, op.expr))
+            uses = len(re.findall(r"\b%s\b" % name, source))
             expr = entry.expr
             if uses > 1 and not _is_atom(expr):
                 position = len(self.stack)
@@ -273,7 +274,7 @@ class Translator:
                 wide = _fold_constants(_substitute(template, subst))
                 expr = "(%s) & %s" % (wide, mask or _MASKS[op.name[:3]])
             else:
-                expr = _substitute(op.expr, subst)
+                expr = _substitute(source, subst)
         else:
             wide, expr = expr
         expr = _fold_constants(expr)
@@ -483,6 +484,13 @@ for _p, _bits in (("i32", 31), ("i64", 63)):
         _WIDE_OPERANDS[_p + "." + _name] = ("a",)
 _WIDE_OPERANDS["i64.extend32_s"] = ("a",)
 _WIDE_OPERANDS["i32.wrap_i64"] = ("a",)
+
+
+# Unsigned division inline: the helper call remains only to raise the trap.
+_INLINE_TEMPLATES = {
+    "%s.%s_u" % (p, kind): "a %s b if b else N.%s_%s_u(a, b)" % (symbol, p, kind)
+    for p in ("i32", "i64") for kind, symbol in (("div", "//"), ("rem", "%"))
+}
 
 
 def _substitute(template, subst):
