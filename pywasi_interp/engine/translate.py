@@ -245,22 +245,22 @@ class Translator:
     def template(self, op, op_imm=None):
         source = _INLINE_TEMPLATES.get(op.name, op.expr)
         count = len(op.params)
-        operands = self.stack[-count:]
-        del self.stack[-count:]
         names = ("a", "b", "c")
+        base = len(self.stack) - count
+        for offset, name in enumerate(names[:count]):
+            # An operand the template reads twice is computed once, into its
+            # own slot, while all operands still sit in their places.
+            if (len(re.findall(r"\b%s\b" % name, source)) > 1
+                    and not _is_atom(self.stack[base + offset].expr)):
+                self.materialize(base + offset)
+        operands = self.stack[base:]
+        del self.stack[base:]
         subst = {"imm": repr(op_imm)} if op_imm is not None else {}
         reads = set()
         accepts_wide = _WIDE_OPERANDS.get(op.name, ())
         any_wide = False
         for name, entry in zip(names, operands):
-            uses = len(re.findall(r"\b%s\b" % name, source))
             expr = entry.expr
-            if uses > 1 and not _is_atom(expr):
-                position = len(self.stack)
-                self.stack.append(entry)
-                self.materialize(position)
-                expr = self.stack.pop().expr
-                entry = _Entry(expr, frozenset((expr,)))
             if entry.wide is not None and name in accepts_wide:
                 expr = entry.wide
                 any_wide = True
@@ -486,11 +486,17 @@ _WIDE_OPERANDS["i64.extend32_s"] = ("a",)
 _WIDE_OPERANDS["i32.wrap_i64"] = ("a",)
 
 
-# Unsigned division inline: the helper call remains only to raise the trap.
+# Unsigned division inline (the helper call remains only to raise the
+# trap), and rotates by a variable count as two shifts.
 _INLINE_TEMPLATES = {
     "%s.%s_u" % (p, kind): "a %s b if b else N.%s_%s_u(a, b)" % (symbol, p, kind)
     for p in ("i32", "i64") for kind, symbol in (("div", "//"), ("rem", "%"))
 }
+for _p, _bits in (("i32", 32), ("i64", 64)):
+    _INLINE_TEMPLATES[_p + ".rotl"] = "((a << (b & %d)) | (a >> (-b & %d))) & %s" % (
+        _bits - 1, _bits - 1, "0x" + "F" * (_bits // 4))
+    _INLINE_TEMPLATES[_p + ".rotr"] = "((a >> (b & %d)) | (a << (-b & %d))) & %s" % (
+        _bits - 1, _bits - 1, "0x" + "F" * (_bits // 4))
 
 
 def _substitute(template, subst):

@@ -182,8 +182,13 @@ def test_engine_host_calls_and_reentry(tier):
 
 BINOPS = ["i32.add", "i32.sub", "i32.mul", "i32.and", "i32.or", "i32.xor", "i32.shl",
           "i32.shr_s", "i32.shr_u", "i32.rotl", "i32.rotr", "i32.lt_s", "i32.ge_u",
-          "i32.div_u", "i32.rem_s"]
-UNOPS = ["i32.clz", "i32.ctz", "i32.popcnt", "i32.eqz", "i32.extend8_s"]
+          "i32.div_u", "i32.rem_u", "i32.div_s", "i32.rem_s"]
+# i32 -> i32 operations, some through i64 (extend, compute, wrap back).
+UNOPS = [op("i32.clz"), op("i32.ctz"), op("i32.popcnt"), op("i32.eqz"), op("i32.extend8_s"),
+         op("i64.extend_i32_s") + op("i64.const") + s64(-3) + op("i64.mul") + op("i32.wrap_i64"),
+         op("i64.extend_i32_u") + op("i64.const") + s64(33) + op("i64.rotl") + op("i32.wrap_i64"),
+         op("i64.extend_i32_s") + op("i64.const") + s64(7) + op("i64.rem_u") + op("i32.wrap_i64"),
+         op("i64.extend_i32_u") + op("i64.extend32_s") + op("i64.popcnt") + op("i32.wrap_i64")]
 
 
 @st.composite
@@ -193,7 +198,7 @@ def expressions(draw, depth=0):
             return get(draw(st.integers(0, 1)))
         return i32_const(draw(st.integers(-2 ** 31, 2 ** 31 - 1)))
     if draw(st.booleans()):
-        return draw(expressions(depth + 1)) + op(draw(st.sampled_from(UNOPS)))
+        return draw(expressions(depth + 1)) + draw(st.sampled_from(UNOPS))
     return (draw(expressions(depth + 1)) + draw(expressions(depth + 1))
             + op(draw(st.sampled_from(BINOPS))))
 
@@ -205,7 +210,7 @@ def outcome(exports, a, b):
         return str(trap)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(expressions(), st.integers(-2 ** 31, 2 ** 31 - 1), st.integers(-2 ** 31, 2 ** 31 - 1))
 def test_engine_tiers_agree_on_arithmetic(expr, a, b):
     binary = build([("e", I32 + I32, I32, expr + END, ())])
