@@ -146,6 +146,7 @@ class Translator:
         self.targeted = _targeted_blocks(self.body)
         self.dead_depth = 0
         self.index = 0              # the instruction being translated
+        self.uses_tgt = False       # some branch crosses P-loops (see branch)
         # With fuel or a timeout, each loop iteration and each call charge
         # their instructions at once (see _metering_costs).
         self.costs = _metering_costs(self.body) if func.store.metered else None
@@ -167,10 +168,13 @@ class Translator:
         return str(value)
 
     def callee(self, funcidx):
-        """The closure variable bound to function ``funcidx``."""
+        """The direct-call target for function ``funcidx``: ``f`` itself for
+        recursion, else a closure variable's current ``direct``."""
+        if funcidx == self.func.index:
+            return "f"
         if funcidx not in self.callees:
             self.callees[funcidx] = "c%d" % funcidx
-        return self.callees[funcidx]
+        return self.callees[funcidx] + ".direct"
 
     # --- the symbolic stack ----------------------------------------------------
     def push(self, expr, reads, wide=None):
@@ -418,6 +422,7 @@ class Translator:
             ctrl.escapes.add(target.id)
         self.emit("_tgt = %d" % target.id)
         self.emit("break")
+        self.uses_tgt = True
 
     def emit_return(self, nresults):
         if nresults == 0:
@@ -442,7 +447,8 @@ class Translator:
                     "        try:"]
         for i, value in enumerate(self.local_defaults):
             prologue.append("            l%d = %r" % (self.nparams + i, value))
-        prologue.append("            _tgt = 0")
+        if self.uses_tgt:
+            prologue.append("            _tgt = 0")
         body = ["        " + line for line in self.lines]
         epilogue = ["        except Trap as trap:",
                     "            trap.frames.append(func)",
@@ -745,7 +751,7 @@ def _call(t, op, imm):
     functype = t.func.instance.funcs[imm].type
     args = _call_args(t, len(functype.params))
     callee = t.callee(imm)
-    _push_results(t, "%s.direct(%s)" % (callee, _with_depth(args)), len(functype.results))
+    _push_results(t, "%s(%s)" % (callee, _with_depth(args)), len(functype.results))
 
 
 def _with_depth(args):
