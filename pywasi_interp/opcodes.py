@@ -193,7 +193,10 @@ def binop(code, name, t, r, expr):
 def _int_ops(t, bits, base_test, base_arith, S, M):
     """Comparisons and arithmetic shared in shape by i32 and i64."""
     p = t.name.lower()
-    sa, sb = S % "a", S % "b"
+    # Signed order is unsigned order with the sign bit flipped: cheaper than
+    # converting both operands to signed (and a constant side folds).
+    sign = "0x8" + "0" * (bits // 4 - 1)
+    sa, sb = "(a ^ %s)" % sign, "(b ^ %s)" % sign
     unop(base_test, p + ".eqz", t, I32, "int(a == 0)")
     binop(base_test + 1, p + ".eq", t, I32, "int(a == b)")
     binop(base_test + 2, p + ".ne", t, I32, "int(a != b)")
@@ -222,7 +225,7 @@ def _int_ops(t, bits, base_test, base_arith, S, M):
         ("or", 2, "a | b"),
         ("xor", 2, "a ^ b"),
         ("shl", 2, "(a << (b & %d)) & %s" % (sh, M)),
-        ("shr_s", 2, "(%s >> (b & %d)) & %s" % (sa, sh, M)),
+        ("shr_s", 2, "(%s >> (b & %d)) & %s" % (S % "a", sh, M)),
         ("shr_u", 2, "a >> (b & %d)" % sh),
         ("rotl", 2, "N.%s_rotl(a, b)" % p),
         ("rotr", 2, "N.%s_rotr(a, b)" % p),

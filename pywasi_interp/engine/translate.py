@@ -498,6 +498,10 @@ _INLINE_TEMPLATES = {
     "%s.%s_u" % (p, kind): "a %s b if b else N.%s_%s_u(a, b)" % (symbol, p, kind)
     for p in ("i32", "i64") for kind, symbol in (("div", "//"), ("rem", "%"))
 }
+# f64 division and square root raise in Python only where IEEE gives
+# infinities or NaN: the helper handles just those cases.
+_INLINE_TEMPLATES["f64.div"] = "a / b if b else N.f64_div(a, b)"
+_INLINE_TEMPLATES["f64.sqrt"] = "math.sqrt(a) if a >= 0.0 else N.f64_sqrt(a)"
 for _p, _bits in (("i32", 32), ("i64", 64)):
     _INLINE_TEMPLATES[_p + ".rotl"] = "((a << (b & %d)) | (a >> (-b & %d))) & %s" % (
         _bits - 1, _bits - 1, "0x" + "F" * (_bits // 4))
