@@ -9,7 +9,7 @@ from .errors import (WasmError, DecodeError, ValidationError, LinkError, Trap,
 from .types import (ValType, FuncType, Limits, TableType, MemoryType, GlobalType)
 from .module import Module, ImportType, ExportType
 from .link import Linker
-from .runtime.store import Store
+from .runtime.store import Store, Engine
 from .runtime.func import HostFunc
 from .runtime.memory import MemoryInstance as Memory
 from .runtime.table import TableInstance as Table
@@ -24,7 +24,7 @@ __all__ = [
     "WasmError", "DecodeError", "ValidationError", "LinkError", "Trap",
     "TrapKind", "ExhaustionError", "ProcExit", "ValType", "FuncType",
     "Limits", "TableType", "MemoryType", "GlobalType", "Module", "ImportType",
-    "ExportType", "Linker", "Store", "Func", "Memory", "Table", "Global",
+    "ExportType", "Linker", "Store", "Engine", "Func", "Memory", "Table", "Global",
     "Instance", "Caller", "host_func", "__version__",
 ]
 

@@ -4,6 +4,7 @@ from .errors import LinkError, Trap, TrapKind
 from .instantiate import instantiate, extern_kind
 from .runtime.func import HostFunc
 from .runtime.instance import ModuleInstance
+from .runtime.compat import drop_store
 
 __all__ = ["Linker"]
 
@@ -21,13 +22,16 @@ class Linker:
         self._defs = {}
         self._trap_unknown = False
 
-    def define(self, module, name, extern):
-        """Define ``module.name`` as a Func, Memory, Table or Global.
+    def define(self, *args):
+        """``define(module, name, extern)`` (or wasmtime's ``define(store,
+        module, name, extern)``): define ``module.name`` as a Func, Memory,
+        Table or Global.
 
         Raises:
             TypeError: ``extern`` is none of those.
             ValueError: already defined and shadowing is not allowed.
         """
+        module, name, extern = drop_store(args)
         if extern_kind(extern) is None:
             raise TypeError("cannot define %s::%s as %r: not a Func, Memory, Table or Global"
                             % (module, name, extern))
@@ -47,8 +51,10 @@ class Linker:
             raise TypeError("%r is not declared with @host_func" % (fn,))
         self.define(module, name, HostFunc(self.store, functype, fn, raw=True, name=name))
 
-    def define_instance(self, name, instance):
-        """Define every export of ``instance`` under module name ``name``."""
+    def define_instance(self, *args):
+        """``define_instance(name, instance)`` (wasmtime: ``(store, name,
+        instance)``): define every export of ``instance`` under ``name``."""
+        name, instance = drop_store(args)
         if not isinstance(instance, ModuleInstance):
             raise TypeError("define_instance takes an Instance")
         for export_name, extern in instance.exports.items():

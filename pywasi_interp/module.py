@@ -7,6 +7,8 @@ from .validate import validate_module
 
 __all__ = ["Module", "ImportType", "ExportType"]
 
+_BYTES_LIKE = (bytes, bytearray, memoryview)
+
 ImportType = collections.namedtuple("ImportType", "module name kind type")
 ExportType = collections.namedtuple("ExportType", "name kind type")
 
@@ -15,7 +17,8 @@ class Module:
     """A WebAssembly module, decoded and validated on construction.
 
     Args:
-        data: the binary module (bytes-like).
+        data: the binary module (bytes-like).  wasmtime's ``Module(engine,
+            data)`` is accepted too (the engine is not needed here).
         name: a name for backtraces and traces (defaults to the name
             section's module name).
 
@@ -24,8 +27,12 @@ class Module:
         ValidationError: the module is invalid.
     """
 
-    def __init__(self, data, name=None):
-        if not isinstance(data, (bytes, bytearray, memoryview)):
+    def __init__(self, data, name=None, **kwargs):
+        if isinstance(name, _BYTES_LIKE):          # Module(engine, data)
+            data, name = name, kwargs.pop("name", None)
+        if kwargs:
+            raise TypeError("unexpected arguments: %s" % ", ".join(kwargs))
+        if not isinstance(data, _BYTES_LIKE):
             raise TypeError("Module() takes the binary as bytes, not %s"
                             % type(data).__name__)
         self.ast = decode_module(bytes(data))
@@ -34,19 +41,27 @@ class Module:
         self._name = name
 
     @classmethod
-    def from_file(cls, path, name=None):
-        """Load a module from a .wasm file."""
+    def from_file(cls, *args, name=None):
+        """``from_file(path)`` (or wasmtime's ``from_file(engine, path)``):
+        load a module from a .wasm file.  OSError if it cannot be read."""
+        path = args[-1]
+        if len(args) not in (1, 2):
+            raise TypeError("from_file takes a path (optionally after an engine)")
         with open(path, "rb") as f:
             data = f.read()
         return cls(data, name)
 
     @staticmethod
-    def validate(data):
-        """Decode and validate without keeping the result.
+    def validate(*args):
+        """``validate(data)`` (wasmtime: ``validate(engine, data)``): decode
+        and validate without keeping the result.
 
         Raises:
             DecodeError, ValidationError: as for Module().
         """
+        data = args[-1]
+        if not isinstance(data, _BYTES_LIKE):
+            raise TypeError("validate() takes the binary as bytes")
         validate_module(decode_module(bytes(data)))
 
     @property

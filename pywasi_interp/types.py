@@ -25,6 +25,35 @@ class ValType(enum.Enum):
     FUNCREF = 0x70
     EXTERNREF = 0x6F
 
+    # wasmtime-py spells value types as constructors: ValType.i32().
+    @staticmethod
+    def i32():
+        return ValType.I32
+
+    @staticmethod
+    def i64():
+        return ValType.I64
+
+    @staticmethod
+    def f32():
+        return ValType.F32
+
+    @staticmethod
+    def f64():
+        return ValType.F64
+
+    @staticmethod
+    def v128():
+        return ValType.V128
+
+    @staticmethod
+    def funcref():
+        return ValType.FUNCREF
+
+    @staticmethod
+    def externref():
+        return ValType.EXTERNREF
+
     @property
     def is_ref(self):
         return self in (ValType.FUNCREF, ValType.EXTERNREF)

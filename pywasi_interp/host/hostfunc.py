@@ -37,6 +37,16 @@ class Caller:
             return None
         return self.instance.exports.get(name)
 
+    def get(self, name):
+        """wasmtime's spelling of ``get_export``."""
+        return self.get_export(name)
+
+    def __getitem__(self, name):
+        extern = self.get_export(name)
+        if extern is None:
+            raise KeyError(name)
+        return extern
+
     @property
     def memory(self):
         """The caller's exported ``memory`` (a MemoryInstance) or None."""

@@ -1,6 +1,7 @@
 """Global instances (spec "Global Instances")."""
 
 from .. import values
+from .compat import callable_value, drop_store
 
 __all__ = ["GlobalInstance"]
 
@@ -17,7 +18,8 @@ class GlobalInstance:
 
     @property
     def value(self):
-        return values.from_raw(self.type.valtype, self.raw)
+        """The API value (numbers are also callable: ``value(store)``)."""
+        return callable_value(values.from_raw(self.type.valtype, self.raw))
 
     @value.setter
     def value(self, value):
@@ -26,3 +28,7 @@ class GlobalInstance:
         if not self.type.mutable:
             raise ValueError("cannot set an immutable global")
         self.raw = values.to_raw(self.type.valtype, value)
+
+    def set_value(self, *args):
+        """wasmtime's ``set_value(store, value)``; same as ``value = ...``."""
+        (self.value,) = drop_store(args)

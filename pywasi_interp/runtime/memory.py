@@ -6,6 +6,7 @@ hold a reference to it across ``memory.grow``.  Runtime objects report facts
 """
 
 from ..errors import Trap, TrapKind, ExhaustionError
+from .compat import is_store, drop_store, CallableInt
 from ..types import PAGE_SIZE, MAX_PAGES, Limits, MemoryType
 
 __all__ = ["MemoryInstance"]
@@ -38,11 +39,19 @@ class MemoryInstance:
 
     @property
     def size(self):
-        """Current size in pages."""
-        return len(self.data) // PAGE_SIZE
+        """Current size in pages (also callable: ``size(store)``)."""
+        return CallableInt(len(self.data) // PAGE_SIZE)
 
-    def grow(self, delta):
-        """Grow by ``delta`` pages; return the old size in pages, or -1."""
+    def data_len(self, store=None):
+        """Current size in bytes."""
+        return len(self.data)
+
+    def grow(self, *args):
+        """``grow(delta)`` or ``grow(store, delta)``: grow by ``delta`` pages;
+        return the old size in pages, or -1 (ValueError for delta < 0)."""
+        (delta,) = drop_store(args)
+        if delta < 0:
+            raise ValueError("memory.grow: negative delta %d" % delta)
         old = len(self.data) // PAGE_SIZE
         new = old + delta
         if new > self.max_pages:
@@ -60,22 +69,42 @@ class MemoryInstance:
         """True when [addr, addr+length) lies inside memory (addr unsigned)."""
         return 0 <= addr and 0 <= length and addr + length <= len(self.data)
 
-    def read(self, addr, length):
-        """Bytes at [addr, addr+length).
+    def read(self, *args):
+        """``read(addr, length)``, or wasmtime's ``read(store, start, stop)``:
+        the bytes at [addr, addr+length).
 
         Raises:
             Trap: out of bounds memory access.
         """
+        if args and is_store(args[0]):
+            start, stop = _range(args[1:], len(self.data))
+            addr, length = start, stop - start
+        else:
+            addr, length = args
         if not self.in_bounds(addr, length):
             raise Trap(TrapKind.MEMORY_OOB)
         return bytes(self.data[addr:addr + length])
 
-    def write(self, addr, payload):
-        """Write ``payload`` at ``addr``, all or nothing.
+    def write(self, *args):
+        """``write(addr, payload)``, or wasmtime's ``write(store, payload,
+        start=0)``: write ``payload`` at ``addr``, all or nothing.
 
         Raises:
             Trap: out of bounds memory access.
         """
+        if args and is_store(args[0]):
+            payload = args[1]
+            addr = args[2] if len(args) > 2 and args[2] is not None else 0
+        else:
+            addr, payload = args
         if not self.in_bounds(addr, len(payload)):
             raise Trap(TrapKind.MEMORY_OOB)
         self.data[addr:addr + len(payload)] = payload
+        return len(payload)
+
+
+def _range(bounds, size):
+    """wasmtime's (start=None, stop=None) read bounds."""
+    start = bounds[0] if len(bounds) > 0 and bounds[0] is not None else 0
+    stop = bounds[1] if len(bounds) > 1 and bounds[1] is not None else size
+    return start, stop

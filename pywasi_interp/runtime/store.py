@@ -10,7 +10,7 @@ import time
 
 from ..errors import ExhaustionError
 
-__all__ = ["Store"]
+__all__ = ["Store", "Engine"]
 
 # A guest call costs two Python frames.  CPython 3.11+ runs Python-to-Python
 # calls without using the C stack; PyPy and older CPythons spend C stack on
@@ -22,6 +22,17 @@ SAFE_DEPTH_ON_MAIN_STACK = 3000
 DEFAULT_CALL_DEPTH = 10000
 ENGINES = ("auto", "interp", "translate", "ppci")
 _TICK = 4096     # instructions between wall-clock checks
+
+
+class Engine:
+    """wasmtime's Engine, for code written against wasmtime-py:
+    ``Store(Engine())``, ``Module(engine, data)``.  ``name`` is the
+    execution engine the stores made from it use."""
+
+    def __init__(self, name="auto"):
+        if name not in ENGINES:
+            raise ValueError("unknown engine %r (choose from %s)" % (name, ", ".join(ENGINES)))
+        self.name = name
 
 
 class Store:
@@ -36,8 +47,10 @@ class Store:
         cache_dir: a directory for cached tier-1 translations, or None.
     """
 
-    def __init__(self, *, max_call_depth=None, fuel=None, timeout=None,
-                 max_memory=None, engine="auto", cache_dir=None):
+    def __init__(self, engine="auto", *, max_call_depth=None, fuel=None, timeout=None,
+                 max_memory=None, cache_dir=None):
+        if isinstance(engine, Engine):          # wasmtime's Store(engine)
+            engine = engine.name
         if max_call_depth is None:
             max_call_depth = DEFAULT_CALL_DEPTH
         for name, value in (("max_call_depth", max_call_depth), ("fuel", fuel),

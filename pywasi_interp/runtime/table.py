@@ -1,6 +1,7 @@
 """Table instances (spec "Table Instances"): a Python list of references."""
 
 from ..types import Limits, TableType
+from .compat import drop_store, CallableInt
 
 __all__ = ["TableInstance"]
 
@@ -20,21 +21,32 @@ class TableInstance:
 
     @property
     def size(self):
-        return len(self.elements)
+        """Current size (also callable: ``size(store)``)."""
+        return CallableInt(len(self.elements))
 
-    def get(self, index):
-        """The element at ``index``.  Raises IndexError when out of range."""
+    def get(self, *args):
+        """``get(index)`` or ``get(store, index)``: the element.
+
+        Raises IndexError when out of range."""
+        (index,) = drop_store(args)
         if not 0 <= index < len(self.elements):
             raise IndexError("table index %d out of range" % index)
         return self.elements[index]
 
-    def set(self, index, value):
+    def set(self, *args):
+        """``set(index, value)`` or ``set(store, index, value)``."""
+        index, value = drop_store(args)
         if not 0 <= index < len(self.elements):
             raise IndexError("table index %d out of range" % index)
         self.elements[index] = value
 
-    def grow(self, delta, init=None):
-        """Grow by ``delta`` entries set to ``init``; old size or -1."""
+    def grow(self, *args):
+        """``grow(delta, init=None)`` or ``grow(store, delta, init)``: grow by
+        ``delta`` entries set to ``init``; old size or -1."""
+        args = drop_store(args)
+        delta, init = args[0], (args[1] if len(args) > 1 else None)
+        if delta < 0:
+            raise ValueError("table.grow: negative delta %d" % delta)
         old = len(self.elements)
         if old + delta > self.max or old + delta > 10_000_000:
             return -1       # the second bound: no guest may make the host allocate gigabytes
