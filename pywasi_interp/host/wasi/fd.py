@@ -258,20 +258,28 @@ def fd_filestat_set_times(ctx, caller, fd, atim, mtim, fst_flags):
     os.utime(host_fd, ns=times)
 
 
-@export
-@host_func((I32, I32, I32, I64, I32), (I32,))
-def fd_pread(ctx, caller, fd, iovs_ptr, iovs_len, offset, nread_ptr):
+def _positioned_io(ctx, caller, fd, iovs_ptr, iovs_len, offset, out_ptr, right):
+    """The checks fd_pread and fd_pwrite share, in their errno order:
+    (descriptor entry, guest memory, iovecs)."""
     entry = ctx.fds.get(fd)
     mem = GuestMemory(caller)
     iovs = mem.iovecs(iovs_ptr, iovs_len)
-    mem.check(nread_ptr, 4, 4)
+    mem.check(out_ptr, 4, 4)
     if entry.kind == DIR:
         raise AbiError(Errno.ISDIR)
-    entry.require(Rights.FD_READ, Errno.BADF)
+    entry.require(right, Errno.BADF)
     if entry.kind == STDIO:
         raise AbiError(Errno.SPIPE)
     if offset > I64_MAX:
         raise AbiError(Errno.INVAL)
+    return entry, mem, iovs
+
+
+@export
+@host_func((I32, I32, I32, I64, I32), (I32,))
+def fd_pread(ctx, caller, fd, iovs_ptr, iovs_len, offset, nread_ptr):
+    entry, mem, iovs = _positioned_io(ctx, caller, fd, iovs_ptr, iovs_len, offset,
+                                      nread_ptr, Rights.FD_READ)
     total = sum(length for _buf, length in iovs)
     data = os.pread(entry.host_fd, total, offset) if total else b""
     mem.scatter(iovs, data)
@@ -303,17 +311,8 @@ def fd_prestat_dir_name(ctx, caller, fd, path, path_len):
 @export
 @host_func((I32, I32, I32, I64, I32), (I32,))
 def fd_pwrite(ctx, caller, fd, iovs_ptr, iovs_len, offset, nwritten_ptr):
-    entry = ctx.fds.get(fd)
-    mem = GuestMemory(caller)
-    iovs = mem.iovecs(iovs_ptr, iovs_len)
-    mem.check(nwritten_ptr, 4, 4)
-    if entry.kind == DIR:
-        raise AbiError(Errno.ISDIR)
-    entry.require(Rights.FD_WRITE, Errno.BADF)
-    if entry.kind == STDIO:
-        raise AbiError(Errno.SPIPE)
-    if offset > I64_MAX:
-        raise AbiError(Errno.INVAL)
+    entry, mem, iovs = _positioned_io(ctx, caller, fd, iovs_ptr, iovs_len, offset,
+                                      nwritten_ptr, Rights.FD_WRITE)
     payload = mem.gather(iovs)
     done = 0
     while done < len(payload):
