@@ -441,10 +441,12 @@ class Translator:
         head += ["    %s = F[%d]" % (name, idx) for idx, name in sorted(self.callees.items())]
         head.append("    def f(_d%s):" % params)
         # ``_d`` is this call's depth; callees get ``_d`` + 1 (see tiers.py).
+        # A function that calls nothing cannot deepen the stack: no check.
+        calls = any(op.name in ("call", "call_indirect") for op, _, _ in self.body)
         prologue = ["        if _d > LIMIT:",
                     "            raise ExhaustionError('call stack exhausted')",
-                    "        _d += 1",
-                    "        try:"]
+                    "        _d += 1"] if calls else []
+        prologue.append("        try:")
         for i, value in enumerate(self.local_defaults):
             prologue.append("            l%d = %r" % (self.nparams + i, value))
         if self.uses_tgt:
