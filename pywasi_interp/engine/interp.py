@@ -578,10 +578,12 @@ def build_code(flat, env):
     return code
 
 
-def make_runner(func, code, nlocal_zeros, nresults, store):
-    """The function that runs ``code`` for ``func``: run(args) -> results."""
+def make_runner(func, code, local_defaults, nresults, store):
+    """The function that runs ``code`` for ``func``: run(args) -> results.
+    ``local_defaults`` are the initial values of the declared locals, which
+    follow the arguments on the frame's stack."""
     limit = store.max_call_depth
-    zeros = list(nlocal_zeros)
+    zeros = list(local_defaults)
     metered = store.metered
 
     def run(st):
