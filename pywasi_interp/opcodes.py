@@ -544,3 +544,6 @@ BY_NAME = {row.name: row for row in OPS}
 BY_CODE = {(row.prefix, row.code): row for row in OPS}
 if len(BY_NAME) != len(OPS) or len(BY_CODE) != len(OPS):
     raise ImportError("opcode table has duplicate names or codes")
+# SIMD loads and stores (their accessors live in simd.py, imported on first use).
+SIMD_MEMORY = tuple(row.name for row in OPS
+                    if row.prefix == PREFIX_FD and row.imm in (MEMARG, MEMARG_LANE))

@@ -24,7 +24,6 @@ from functools import partial
 
 from .. import numeric as N
 from .. import opcodes as O
-from .. import simd as S
 from ..errors import Trap, TrapKind, ExhaustionError
 from ..types import PAGE_SIZE
 from . import runtime_ops as R
@@ -41,13 +40,18 @@ class _Factories(dict):
 
     def __missing__(self, name):
         row = _TEMPLATE_ROWS.get(name)
-        if row is None:
+        if row is not None:
+            made = _template_factory(row)
+        elif name in _SIMD_MEMORY_ROWS:
+            made = _simd_memory_factory(_SIMD_MEMORY_ROWS[name])
+        else:
             raise KeyError(name)
-        made = self[name] = _template_factory(row)
+        self[name] = made
         return made
 
     def __contains__(self, name):
-        return dict.__contains__(self, name) or name in _TEMPLATE_ROWS
+        return (dict.__contains__(self, name) or name in _TEMPLATE_ROWS
+                or name in _SIMD_MEMORY_ROWS)
 
 
 FACTORIES = _Factories()
@@ -95,7 +99,10 @@ _TEMPLATES = {1: _UNOP, 2: _BINOP, 3: _TERNOP}
 
 def _template_factory(row):
     source = _TEMPLATES[len(row.params)].format(expr=row.expr)
-    namespace = {"N": N, "S": S, "math": math}
+    namespace = {"N": N, "math": math}
+    if "S." in row.expr:
+        from .. import simd         # SIMD semantics load on first use
+        namespace["S"] = simd
     exec(compile(source, "<%s>" % row.name, "exec"), namespace)
     return namespace["make"]
 
@@ -419,13 +426,17 @@ def _simd_store_lane_factory(access):
     return make
 
 
-for _name, _access in S.MEMORY.items():
-    _row = O.BY_NAME[_name]
-    if _row.imm == O.MEMARG_LANE:
-        _make = _simd_load_lane_factory if _row.results else _simd_store_lane_factory
+def _simd_memory_factory(row):
+    from .. import simd         # SIMD semantics load on first use
+    access = simd.MEMORY[row.name]
+    if row.imm == O.MEMARG_LANE:
+        make = _simd_load_lane_factory if row.results else _simd_store_lane_factory
     else:
-        _make = _simd_load_factory if _row.results else _simd_store_factory
-    FACTORIES[_row.handler_name] = _make(_access)
+        make = _simd_load_factory if row.results else _simd_store_factory
+    return make(access)
+
+
+_SIMD_MEMORY_ROWS = {O.BY_NAME[name].handler_name: O.BY_NAME[name] for name in O.SIMD_MEMORY}
 
 
 @factory("memory_size")

@@ -40,7 +40,6 @@ import struct
 
 from .. import numeric as N
 from .. import opcodes as O
-from .. import simd as S
 from ..errors import Trap, TrapKind, ExhaustionError
 from ..types import PAGE_SIZE, V128
 from ..values import default_raw
@@ -70,7 +69,7 @@ _STORES = {
 }
 _STRUCTS = {"u32": "<I", "u64": "<Q", "f64": "<d", "s8": "<b", "s16": "<h",
             "u16": "<H", "s32": "<i"}
-_NAMESPACE = {"N": N, "S": S, "math": math, "Trap": Trap, "TrapKind": TrapKind,
+_NAMESPACE = {"N": N, "math": math, "Trap": Trap, "TrapKind": TrapKind,
               "ExhaustionError": ExhaustionError, "struct_error": struct.error,
               "PAGE_SIZE": PAGE_SIZE, "R": R}
 for _key, _fmt in _STRUCTS.items():
@@ -862,7 +861,7 @@ def _simd_memory(t, op, imm):
         t.emit("%s(mem, %s, %s%s)" % (access, ea, value, lane))
 
 
-for _name in S.MEMORY:
+for _name in O.SIMD_MEMORY:
     _RULES[_name] = _simd_memory
 _RULES["v128.const"] = _const
 for _name in _LOADS:
@@ -886,6 +885,9 @@ def translate_function(func):
         if cache is not None:
             cache.save(func, code, consts)
     namespace = dict(_NAMESPACE)
+    if any(op.prefix == O.PREFIX_FD for op, _, _ in func.ast.body):
+        from .. import simd         # SIMD semantics load on first use
+        namespace["S"] = simd
     exec(code, namespace)
     instance = func.instance
     memory = instance.memory

@@ -58,3 +58,8 @@ def test_opcodes_every_template_handler_compiles():
     for row in O.OPS:
         if row.expr is not None:
             assert callable(interp.FACTORIES[row.handler_name]), row.name
+
+
+def test_opcodes_simd_memory_rows_match_their_accessors():
+    from pywasi_interp import simd
+    assert set(O.SIMD_MEMORY) == set(simd.MEMORY)
