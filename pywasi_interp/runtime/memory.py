@@ -35,7 +35,10 @@ class MemoryInstance:
             raise ExhaustionError("memory limit exceeded: %d pages needed, %d allowed"
                                   % (limits.min, cap))
         self.max_pages = cap
-        self.data = bytearray(limits.min * PAGE_SIZE)
+        try:
+            self.data = bytearray(limits.min * PAGE_SIZE)
+        except MemoryError:
+            raise ExhaustionError("cannot allocate %d pages of memory" % limits.min) from None
 
     @property
     def size(self):

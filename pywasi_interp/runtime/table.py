@@ -1,11 +1,15 @@
 """Table instances (spec "Table Instances"): a Python list of references."""
 
+from ..errors import ExhaustionError
 from ..types import Limits, TableType
 from .compat import drop_store, CallableInt
 
 __all__ = ["TableInstance"]
 
 MAX_TABLE = 2 ** 32 - 1
+# An implementation limit (wasmtime has one too): no module makes the host
+# allocate a list of billions of entries.
+MAX_ENTRIES = 10000000
 
 
 class TableInstance:
@@ -14,9 +18,13 @@ class TableInstance:
     __slots__ = ("type", "elements", "max")
 
     def __init__(self, store, tabletype, init=None):
+        """Raises ExhaustionError for a minimum over MAX_ENTRIES."""
         self.type = tabletype
         limits = tabletype.limits
         self.max = MAX_TABLE if limits.max is None else limits.max
+        if limits.min > MAX_ENTRIES:
+            raise ExhaustionError("table limit exceeded: %d entries needed, %d allowed"
+                                  % (limits.min, MAX_ENTRIES))
         self.elements = [init] * limits.min
 
     @property
@@ -48,8 +56,8 @@ class TableInstance:
         if delta < 0:
             raise ValueError("table.grow: negative delta %d" % delta)
         old = len(self.elements)
-        if old + delta > self.max or old + delta > 10_000_000:
-            return -1       # the second bound: no guest may make the host allocate gigabytes
+        if old + delta > self.max or old + delta > MAX_ENTRIES:
+            return -1
         self.elements.extend([init] * delta)
         self.type = TableType(self.type.elem_type, Limits(old + delta, self.type.limits.max))
         return old

@@ -135,3 +135,11 @@ def test_api_exports_are_read_only_and_args_checked():
         exports["call"](2 ** 32)
     with pytest.raises(ValueError):
         linker.define_func("env", "f", FuncType([], []), lambda: None)
+
+
+def test_api_huge_table_is_a_clean_error():
+    from pywasi_interp import ExhaustionError
+    from wasm_builder import TABLE
+    binary = module(section(TABLE, vec([b"\x70" + limits(2 ** 32 - 1)])))
+    with pytest.raises(ExhaustionError, match="^table limit exceeded"):
+        Linker().instantiate(Store(), Module(binary))
