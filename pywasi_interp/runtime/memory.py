@@ -11,6 +11,8 @@ from ..types import PAGE_SIZE, MAX_PAGES, Limits, MemoryType
 
 __all__ = ["MemoryInstance"]
 
+_CHUNK_PAGES = 16                           # 1 MiB of zeros per extend
+
 
 class MemoryInstance:
     """Linear memory.  ``data`` is the live bytearray; ``type`` its MemoryType.
@@ -60,8 +62,14 @@ class MemoryInstance:
         if new > self.max_pages:
             return -1
         try:
-            self.data.extend(bytes(delta * PAGE_SIZE))
+            # In chunks: extending by one huge zero object would hold the
+            # whole growth twice in host memory at the peak.
+            chunk = bytes(min(delta, _CHUNK_PAGES) * PAGE_SIZE)
+            for _ in range(delta // _CHUNK_PAGES):
+                self.data.extend(chunk)
+            self.data.extend(chunk[:(delta % _CHUNK_PAGES) * PAGE_SIZE])
         except MemoryError:
+            del self.data[old * PAGE_SIZE:]
             return -1
         # The type's minimum follows the current size (spec: memory grow
         # updates the limits), which matters for later import matching.
