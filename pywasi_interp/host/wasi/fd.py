@@ -258,9 +258,9 @@ def fd_filestat_set_times(ctx, caller, fd, atim, mtim, fst_flags):
     os.utime(host_fd, ns=times)
 
 
-def _positioned_io(ctx, caller, fd, iovs_ptr, iovs_len, offset, out_ptr, right):
-    """The checks fd_pread and fd_pwrite share, in their errno order:
-    (descriptor entry, guest memory, iovecs)."""
+def _vectored_io(ctx, caller, fd, iovs_ptr, iovs_len, out_ptr, right):
+    """The checks fd_read/fd_write (and their positioned forms) share, in
+    errno order: (descriptor entry, guest memory, iovecs)."""
     entry = ctx.fds.get(fd)
     mem = GuestMemory(caller)
     iovs = mem.iovecs(iovs_ptr, iovs_len)
@@ -268,6 +268,12 @@ def _positioned_io(ctx, caller, fd, iovs_ptr, iovs_len, offset, out_ptr, right):
     if entry.kind == DIR:
         raise AbiError(Errno.ISDIR)
     entry.require(right, Errno.BADF)
+    return entry, mem, iovs
+
+
+def _positioned_io(ctx, caller, fd, iovs_ptr, iovs_len, offset, out_ptr, right):
+    """_vectored_io plus the checks of fd_pread and fd_pwrite."""
+    entry, mem, iovs = _vectored_io(ctx, caller, fd, iovs_ptr, iovs_len, out_ptr, right)
     if entry.kind == STDIO:
         raise AbiError(Errno.SPIPE)
     if offset > I64_MAX:
@@ -326,13 +332,8 @@ def fd_pwrite(ctx, caller, fd, iovs_ptr, iovs_len, offset, nwritten_ptr):
 @export
 @host_func((I32, I32, I32, I32), (I32,))
 def fd_read(ctx, caller, fd, iovs_ptr, iovs_len, nread_ptr):
-    entry = ctx.fds.get(fd)
-    mem = GuestMemory(caller)
-    iovs = mem.iovecs(iovs_ptr, iovs_len)
-    mem.check(nread_ptr, 4, 4)
-    if entry.kind == DIR:
-        raise AbiError(Errno.ISDIR)
-    entry.require(Rights.FD_READ, Errno.BADF)
+    entry, mem, iovs = _vectored_io(ctx, caller, fd, iovs_ptr, iovs_len, nread_ptr,
+                                    Rights.FD_READ)
     total = sum(length for _buf, length in iovs)
     data = _read(entry, total)
     mem.scatter(iovs, data)
@@ -451,13 +452,8 @@ def fd_tell(ctx, caller, fd, offset_ptr):
 @export
 @host_func((I32, I32, I32, I32), (I32,))
 def fd_write(ctx, caller, fd, iovs_ptr, iovs_len, nwritten_ptr):
-    entry = ctx.fds.get(fd)
-    mem = GuestMemory(caller)
-    iovs = mem.iovecs(iovs_ptr, iovs_len)
-    mem.check(nwritten_ptr, 4, 4)
-    if entry.kind == DIR:
-        raise AbiError(Errno.ISDIR)
-    entry.require(Rights.FD_WRITE, Errno.BADF)
+    entry, mem, iovs = _vectored_io(ctx, caller, fd, iovs_ptr, iovs_len, nwritten_ptr,
+                                    Rights.FD_WRITE)
     payload = mem.gather(iovs)
     done = _write(entry, payload) if payload else 0
     mem.u32(nwritten_ptr, done)

@@ -115,25 +115,18 @@ def _open_flags(oflags, fdflags, read, write):
         flags |= os.O_WRONLY
     else:
         flags |= os.O_RDONLY
-    if oflags & Oflags.CREAT:
-        flags |= os.O_CREAT
-    if oflags & Oflags.EXCL:
-        flags |= os.O_EXCL
-    if oflags & Oflags.TRUNC:
-        flags |= os.O_TRUNC
-    if oflags & Oflags.DIRECTORY:
-        flags |= os.O_DIRECTORY
-    if fdflags & Fdflags.APPEND:
-        flags |= os.O_APPEND
-    if fdflags & Fdflags.NONBLOCK:
-        flags |= os.O_NONBLOCK
-    if fdflags & Fdflags.SYNC:
-        flags |= os.O_SYNC
-    if fdflags & Fdflags.DSYNC:
-        flags |= _O_DSYNC
-    if fdflags & Fdflags.RSYNC:
-        flags |= _O_RSYNC
+    for wasi_flags, table in ((oflags, _OFLAG_TO_OS), (fdflags, _FDFLAG_TO_OS)):
+        for wasi_flag, os_flag in table:
+            if wasi_flags & wasi_flag:
+                flags |= os_flag
     return flags
+
+
+_OFLAG_TO_OS = ((Oflags.CREAT, os.O_CREAT), (Oflags.EXCL, os.O_EXCL),
+                (Oflags.TRUNC, os.O_TRUNC), (Oflags.DIRECTORY, os.O_DIRECTORY))
+_FDFLAG_TO_OS = ((Fdflags.APPEND, os.O_APPEND), (Fdflags.NONBLOCK, os.O_NONBLOCK),
+                 (Fdflags.SYNC, os.O_SYNC), (Fdflags.DSYNC, _O_DSYNC),
+                 (Fdflags.RSYNC, _O_RSYNC))
 
 
 @export
