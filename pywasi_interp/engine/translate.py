@@ -246,6 +246,8 @@ class Translator:
             self.else_(reachable=False)
 
     def template(self, op, op_imm=None):
+        if self.constant_operand_form(op):
+            return
         source = _INLINE_TEMPLATES.get(op.name, op.expr)
         count = len(op.params)
         names = ("a", "b", "c")
@@ -287,6 +289,34 @@ class Translator:
             self.push_slot_value(expr)
         else:
             self.push(expr, reads, wide)
+
+    def constant_operand_form(self, op):
+        """Integer operations with a literal operand that have a cheaper
+        exact form than the generic template (see _constant_form): push it
+        and return True."""
+        shape = _CONSTANT_FORMS.get(op.name)
+        if shape is None:
+            return False
+        top, below = self.stack[-1], self.stack[-2]
+        if _is_literal(top.expr):
+            var, const, swapped = below, int(top.expr), False
+        elif _is_literal(below.expr) and shape not in ("sub", "shl"):
+            var, const, swapped = top, int(below.expr), True
+        else:
+            return False
+        if shape != "compare" and var.wide is not None:
+            return False            # a deferred-mask chain is cheaper as it is
+        form = _constant_form(op.name, shape, const, swapped)
+        if form is None:
+            return False
+        position = len(self.stack) - (1 if swapped else 2)
+        if not _is_atom(var.expr):
+            self.materialize(position)
+        x = self.stack[position]
+        del self.stack[-2:]
+        expr, wide = form
+        self.push(expr.format(x=x.expr), x.reads, wide.format(x=x.expr) if wide else None)
+        return True
 
     # structure ---------------------------------------------------------------
     def open_construct(self, kind, imm, condition=None):
@@ -510,6 +540,79 @@ for _p, _bits in (("i32", 32), ("i64", 64)):
         _bits - 1, _bits - 1, "0x" + "F" * (_bits // 4))
 
 
+# Operations with one literal operand where Python has a cheaper exact form
+# than the generic template.  CPython computes with single-digit ints
+# (below 2**30) much faster than with the two-digit masks and sign flips,
+# so the common case is guarded by a comparison with a literal below 2**30
+# and the generic expression is kept for the rest.  Signed comparisons with
+# a literal become unsigned ones.  ``{x}`` is the other operand (an atom,
+# as it is read twice).
+_CONSTANT_FORMS = {}
+for _p in ("i32", "i64"):
+    for _name in ("add", "mul", "shl"):
+        _CONSTANT_FORMS[_p + "." + _name] = _name
+    _CONSTANT_FORMS[_p + ".sub"] = "sub"
+    for _name in ("lt_s", "le_s", "gt_s", "ge_s"):
+        _CONSTANT_FORMS[_p + "." + _name] = "compare"
+_SMALL = 1 << 30
+
+
+def _constant_form(name, shape, c, swapped):
+    """(expression, wide expression or None) with ``{x}`` for the other operand, or None."""
+    bits = 32 if name.startswith("i32") else 64
+    modulus = 1 << bits
+    mask = "0x%X" % (modulus - 1)
+    if shape == "compare":
+        return _signed_compare(name[4:], bits, c, swapped), None
+    if shape == "sub":
+        shape, c = "add", (modulus - c) % modulus
+    if shape == "add":
+        if 0 < c < _SMALL:
+            return ("{x} + %d if {x} < %d else ({x} + %d) & %s" % (c, _SMALL - c, c, mask),
+                    "{x} + %d" % c)
+        k = modulus - c             # adding c is subtracting k
+        if 0 < k <= _SMALL:
+            return "{x} - %d if {x} >= %d else {x} + %d" % (k, k, c), "{x} - %d" % k
+        return None
+    if shape == "mul":
+        if 1 < c < (1 << 15):
+            return ("{x} * %d if {x} < %d else ({x} * %d) & %s" % (c, _SMALL // c, c, mask),
+                    "{x} * %d" % c)
+        return None
+    count = c & (bits - 1)          # shl
+    if 0 < count < 15:
+        return ("{x} << %d if {x} < %d else ({x} << %d) & %s"
+                % (count, _SMALL >> count, count, mask), "{x} << %d" % count)
+    return None
+
+
+def _signed_compare(cmp, bits, c, swapped):
+    """``x <cmp> c`` (``c <cmp> x`` if swapped) for a signed comparison,
+    as unsigned comparisons of x: negative numbers are those >= 2**(bits-1)."""
+    half = 1 << (bits - 1)
+    signed = c - (1 << bits) if c >= half else c
+    if swapped:                     # c < x  is  x > c, and so on
+        cmp = {"lt_s": "gt_s", "gt_s": "lt_s", "le_s": "ge_s", "ge_s": "le_s"}[cmp]
+    # Only < and >= remain: x <= c is x < c + 1, x > c is x >= c + 1.
+    if cmp in ("le_s", "gt_s"):
+        if signed == half - 1:      # x <= max is always true
+            return "1" if cmp == "le_s" else "0"
+        signed += 1
+        cmp = "lt_s" if cmp == "le_s" else "ge_s"
+    c = signed % (1 << bits)
+    if cmp == "lt_s":
+        if signed > 0:
+            return "int({x} < %d or {x} >= %d)" % (c, half)
+        if signed == 0:
+            return "int({x} >= %d)" % half
+        return "int(%d <= {x} < %d)" % (half, c)
+    if signed > 0:                  # ge_s
+        return "int(%d <= {x} < %d)" % (c, half)
+    if signed == 0:
+        return "int({x} < %d)" % half
+    return "int({x} < %d or {x} >= %d)" % (half, c)
+
+
 def _substitute(template, subst):
     return _WORD.sub(lambda m: subst.get(m.group(0), m.group(0)), template)
 
@@ -553,6 +656,10 @@ def _inline_rotate(op, subst):
 
 def _is_slot(expr):
     return re.match(r"^s[0-9]+$", expr) is not None
+
+
+def _is_literal(expr):
+    return re.match(r"^[0-9]+$", expr) is not None
 
 
 def _is_atom(expr):

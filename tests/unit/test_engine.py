@@ -182,6 +182,7 @@ def test_engine_host_calls_and_reentry(tier):
 
 BINOPS = ["i32.add", "i32.sub", "i32.mul", "i32.and", "i32.or", "i32.xor", "i32.shl",
           "i32.shr_s", "i32.shr_u", "i32.rotl", "i32.rotr", "i32.lt_s", "i32.ge_u",
+          "i32.le_s", "i32.gt_s", "i32.ge_s",
           "i32.div_u", "i32.rem_u", "i32.div_s", "i32.rem_s"]
 # i32 -> i32 operations, some through i64 (extend, compute, wrap back).
 UNOPS = [op("i32.clz"), op("i32.ctz"), op("i32.popcnt"), op("i32.eqz"), op("i32.extend8_s"),
@@ -216,3 +217,45 @@ def test_engine_tiers_agree_on_arithmetic(expr, a, b):
     binary = build([("e", I32 + I32, I32, expr + END, ())])
     results = [outcome(instance(binary, tier).exports, a, b) for tier in TIERS]
     assert results[0] == results[1]
+
+
+# --- literal operands: tier 1's special forms (translate._constant_form) ---------
+
+def _boundaries(bits):
+    top = 1 << bits
+    values = {0, 1, 2, 3, 7, 56, 1000, (1 << 15) - 1, 1 << 15, (1 << 30) - 57, (1 << 30) - 1,
+              1 << 30, (1 << 31) - 1, 1 << 31, (1 << 31) + 1, top - (1 << 30),
+              top - (1 << 30) - 1, top - 1000, top - 2, top - 1}
+    if bits == 64:
+        values |= {(1 << 32) - 1, 1 << 32, (1 << 63) - 1, 1 << 63}
+    return sorted(values)
+
+
+def _signed(value, bits):
+    return value - (1 << bits) if value >= 1 << (bits - 1) else value
+
+
+@pytest.mark.parametrize("bits", [32, 64])
+def test_engine_tiers_agree_on_literal_operands(bits):
+    """Every operation with a cheaper literal-operand form in tier 1, each
+    literal on either side, on boundary values; x^x-style operands force
+    the non-atom path."""
+    p, t = ("i32", I32) if bits == 32 else ("i64", I64)
+    const = (lambda v: i32_const(_signed(v, 32))) if bits == 32 else (
+        lambda v: op("i64.const") + s64(_signed(v, 64)))
+    names = ["add", "sub", "mul", "shl", "lt_s", "le_s", "gt_s", "ge_s"]
+    funcs = []
+    for name in names:
+        result = I32 if name.endswith("_s") else t
+        for c in _boundaries(bits):
+            for left in (False, True):
+                for operand in (get(0), get(0) + const(0) + op(p + ".or")):
+                    body = const(c) + operand if left else operand + const(c)
+                    funcs.append(("f%d" % len(funcs), t, result,
+                                  body + op(p + "." + name) + END, ()))
+    binary = build(funcs)
+    exports = [instance(binary, tier).exports for tier in TIERS]
+    for x in _boundaries(bits):
+        arg = _signed(x, bits)
+        for fname, _, _, _, _ in funcs:
+            assert exports[0][fname](arg) == exports[1][fname](arg), (fname, x)
