@@ -386,7 +386,7 @@ def _run(args):
     status = 0
     try:
         http_cli = _http_cli()
-        if http_cli is not None:
+        if http_cli is not None and http_cli.needed(args, module):
             try:
                 closer = http_cli.setup(linker, args)
             except ValueError as error:

@@ -195,19 +195,20 @@ def _int_ops(t, bits, base_test, base_arith, S, M):
     p = t.name.lower()
     # Signed order is unsigned order with the sign bit flipped: cheaper than
     # converting both operands to signed (and a constant side folds).
+    # Results are ``1 if ... else 0``: int(bool) is a call, many times slower.
     sign = "0x8" + "0" * (bits // 4 - 1)
     sa, sb = "(a ^ %s)" % sign, "(b ^ %s)" % sign
-    unop(base_test, p + ".eqz", t, I32, "int(a == 0)")
-    binop(base_test + 1, p + ".eq", t, I32, "int(a == b)")
-    binop(base_test + 2, p + ".ne", t, I32, "int(a != b)")
-    binop(base_test + 3, p + ".lt_s", t, I32, "int(%s < %s)" % (sa, sb))
-    binop(base_test + 4, p + ".lt_u", t, I32, "int(a < b)")
-    binop(base_test + 5, p + ".gt_s", t, I32, "int(%s > %s)" % (sa, sb))
-    binop(base_test + 6, p + ".gt_u", t, I32, "int(a > b)")
-    binop(base_test + 7, p + ".le_s", t, I32, "int(%s <= %s)" % (sa, sb))
-    binop(base_test + 8, p + ".le_u", t, I32, "int(a <= b)")
-    binop(base_test + 9, p + ".ge_s", t, I32, "int(%s >= %s)" % (sa, sb))
-    binop(base_test + 10, p + ".ge_u", t, I32, "int(a >= b)")
+    unop(base_test, p + ".eqz", t, I32, "1 if a == 0 else 0")
+    binop(base_test + 1, p + ".eq", t, I32, "1 if a == b else 0")
+    binop(base_test + 2, p + ".ne", t, I32, "1 if a != b else 0")
+    binop(base_test + 3, p + ".lt_s", t, I32, "1 if %s < %s else 0" % (sa, sb))
+    binop(base_test + 4, p + ".lt_u", t, I32, "1 if a < b else 0")
+    binop(base_test + 5, p + ".gt_s", t, I32, "1 if %s > %s else 0" % (sa, sb))
+    binop(base_test + 6, p + ".gt_u", t, I32, "1 if a > b else 0")
+    binop(base_test + 7, p + ".le_s", t, I32, "1 if %s <= %s else 0" % (sa, sb))
+    binop(base_test + 8, p + ".le_u", t, I32, "1 if a <= b else 0")
+    binop(base_test + 9, p + ".ge_s", t, I32, "1 if %s >= %s else 0" % (sa, sb))
+    binop(base_test + 10, p + ".ge_u", t, I32, "1 if a >= b else 0")
     sh = bits - 1
     rows = [
         ("clz", None, "%d - a.bit_length()" % bits),
@@ -247,7 +248,7 @@ def _float_cmp(t, base):
     else:
         for i, sym in enumerate(("==", "!=", "<", ">", "<=", ">=")):
             suffix = ("eq", "ne", "lt", "gt", "le", "ge")[i]
-            binop(base + i, "%s.%s" % (p, suffix), t, I32, "int(a %s b)" % sym)
+            binop(base + i, "%s.%s" % (p, suffix), t, I32, "1 if a %s b else 0" % sym)
 
 
 _int_ops(I32, 32, 0x45, 0x67, _S32, M32)
@@ -435,7 +436,7 @@ _simd(0x4F, "v128.andnot", _VV, expr="a & ~b")
 _simd(0x50, "v128.or", _VV, expr="a | b")
 _simd(0x51, "v128.xor", _VV, expr="a ^ b")
 _simd(0x52, "v128.bitselect", (V128, V128, V128), expr="(a & c) | (b & ~c)")
-_simd(0x53, "v128.any_true", (V128,), (I32,), expr="int(a != 0)")
+_simd(0x53, "v128.any_true", (V128,), (I32,), expr="1 if a != 0 else 0")
 
 # Float <-> float and float <-> int conversions.
 _simd(0x5E, "f32x4.demote_f64x2_zero", (V128,))

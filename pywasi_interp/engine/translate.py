@@ -142,6 +142,7 @@ class Translator:
         self.ctrls = []
         self.consts = {}            # value key -> (closure constant name, value)
         self.callees = {}           # funcidx -> closure variable name
+        self.bound = {}             # expression -> closure variable (prebind)
         self.targeted = _targeted_blocks(self.body)
         self.dead_depth = 0
         self.index = 0              # the instruction being translated
@@ -174,6 +175,13 @@ class Translator:
         if funcidx not in self.callees:
             self.callees[funcidx] = "c%d" % funcidx
         return self.callees[funcidx] + ".direct"
+
+    def prebind(self, expr):
+        """A closure variable bound to ``expr`` (over the factory's
+        arguments) once, when the function is made."""
+        if expr not in self.bound:
+            self.bound[expr] = "b%d" % len(self.bound)
+        return self.bound[expr]
 
     # --- the symbolic stack ----------------------------------------------------
     def push(self, expr, reads, wide=None):
@@ -468,6 +476,7 @@ class Translator:
                 "".join(", " + name for name, _ in self.consts.values()),
                 "    LIMIT = store.max_call_depth"]
         head += ["    %s = F[%d]" % (name, idx) for idx, name in sorted(self.callees.items())]
+        head += ["    %s = %s" % (name, expr) for expr, name in self.bound.items()]
         head.append("    def f(_d%s):" % params)
         # ``_d`` is this call's depth; callees get ``_d`` + 1 (see tiers.py).
         # A function that calls nothing cannot deepen the stack: no check.
@@ -602,15 +611,15 @@ def _signed_compare(cmp, bits, c, swapped):
     c = signed % (1 << bits)
     if cmp == "lt_s":
         if signed > 0:
-            return "int({x} < %d or {x} >= %d)" % (c, half)
+            return "1 if {x} < %d or {x} >= %d else 0" % (c, half)
         if signed == 0:
-            return "int({x} >= %d)" % half
-        return "int(%d <= {x} < %d)" % (half, c)
+            return "1 if {x} >= %d else 0" % half
+        return "1 if %d <= {x} < %d else 0" % (half, c)
     if signed > 0:                  # ge_s
-        return "int(%d <= {x} < %d)" % (c, half)
+        return "1 if %d <= {x} < %d else 0" % (c, half)
     if signed == 0:
-        return "int({x} < %d)" % half
-    return "int({x} < %d or {x} >= %d)" % (half, c)
+        return "1 if {x} < %d else 0" % half
+    return "1 if {x} < %d or {x} >= %d else 0" % (half, c)
 
 
 def _substitute(template, subst):
@@ -667,9 +676,11 @@ def _is_atom(expr):
 
 
 def _truth(expr):
-    """A condition from an i32 expression: ``int(x < y)`` tests as ``x < y``."""
-    if expr.startswith("int(") and expr.endswith(")") and _balanced(expr[4:-1]):
-        return expr[4:-1]
+    """A condition from an i32 expression: ``1 if x < y else 0`` tests as
+    ``x < y``.  (Operands of templates are parenthesised unless atoms, so
+    such a top-level shape is one conditional expression.)"""
+    if expr.startswith("1 if ") and expr.endswith(" else 0") and _balanced(expr[5:-7]):
+        return expr[5:-7]
     return expr
 
 
@@ -871,13 +882,20 @@ def _with_depth(args):
 
 
 def _call_indirect(t, op, imm):
+    """The callee is looked up inline; the slow path (a missing element, a
+    type that is equal but not the same object, a trap) is R.indirect's."""
     typeidx, tableidx = imm
     functype = t.types[typeidx]
     index = t.pop().expr
     args = _call_args(t, len(functype.params))
-    call = "R.indirect(T[%d], %s, TYPES[%d]).direct(%s)" % (
-        tableidx, index, typeidx, _with_depth(args))
-    _push_results(t, call, len(functype.results))
+    if not _is_atom(index):
+        t.emit("_i = %s" % index)
+        index = "_i"
+    elements, expected = t.prebind("T[%d].elements" % tableidx), t.prebind("TYPES[%d]" % typeidx)
+    t.emit("_c = %s[%s] if %s < len(%s) else None" % (elements, index, index, elements))
+    t.emit("if _c is None or _c.type is not %s:" % expected)
+    t.emit("    _c = R.indirect(T[%d], %s, %s)" % (tableidx, index, expected))
+    _push_results(t, "_c.direct(%s)" % _with_depth(args), len(functype.results))
 
 
 def _load(t, op, imm):
@@ -920,7 +938,7 @@ def _ref_null(t, op, imm):
 
 def _ref_is_null(t, op, imm):
     value = t.pop()
-    t.push("int(%s is None)" % _paren(value.expr), value.reads)
+    t.push("1 if %s is None else 0" % _paren(value.expr), value.reads)
 
 
 def _ref_func(t, op, imm):

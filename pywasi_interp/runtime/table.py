@@ -13,7 +13,8 @@ MAX_ENTRIES = 10000000
 
 
 class TableInstance:
-    """A table; ``elements`` is the live list (None for null)."""
+    """A table; ``elements`` is the live list (None for null).  It is never
+    replaced, only changed in place: translated code binds it once."""
 
     __slots__ = ("type", "elements", "max")
 

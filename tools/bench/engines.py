@@ -213,6 +213,17 @@ def _pypy():
     return None, None
 
 
+def _compile_bytecode(python, env):
+    """Write the package's bytecode files for ``python``, as installing it
+    (pip compiles on install) would have: peers are measured installed, so
+    ours must not pay for compiling its sources in every process, which it
+    does when run from the tree with PYTHONDONTWRITEBYTECODE set."""
+    env = dict(os.environ, **env)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    subprocess.run([python, "-m", "compileall", "-q", os.path.join(ROOT, "pywasi_interp")],
+                   env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+
+
 def resolve(names, install=True, log=lambda message: None):
     """Engine objects for ``names``, each available or with a reason."""
     engines = []
@@ -238,6 +249,7 @@ def resolve(names, install=True, log=lambda message: None):
             if info is None:
                 engine.reason = "%s cannot import pywasi_interp.host.wasi" % engine.python
             else:
+                _compile_bytecode(engine.python, engine.env)
                 engine.available = True
                 engine.python_version = info["python"]
                 engine.package_version = info["version"]

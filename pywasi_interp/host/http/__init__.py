@@ -12,12 +12,23 @@ grants are an ``HttpConfig``.
 """
 
 from .abi import MODULE_NAME, FUNCTION_NAMES, HttpErrorCode
-from .config import HttpConfig
-from .functions import HttpHost
-from .trace import HttpTracer
 
 __all__ = ["HttpConfig", "HttpErrorCode", "HttpTracer", "HttpHost", "register",
            "MODULE_NAME"]
+
+# The rest loads on first use, so that a command line run of a module that
+# does not import HTTP never pays for it (PEP 562).
+_LAZY = {"HttpConfig": "config", "HttpHost": "functions", "HttpTracer": "trace"}
+
+
+def __getattr__(name):
+    submodule = _LAZY.get(name)
+    if submodule is None:
+        raise AttributeError("module %r has no attribute %r" % (__name__, name))
+    import importlib
+    value = getattr(importlib.import_module("." + submodule, __name__), name)
+    globals()[name] = value
+    return value
 
 
 def register(linker, config, tracer=None):
@@ -29,6 +40,8 @@ def register(linker, config, tracer=None):
     Raises:
         TypeError: ``config`` is not an HttpConfig.
     """
+    from .config import HttpConfig
+    from .functions import HttpHost
     if not isinstance(config, HttpConfig):
         raise TypeError("config must be an HttpConfig, got %s" % type(config).__name__)
     host = HttpHost(config, tracer)

@@ -18,10 +18,13 @@ one occurrence is not split (commas are legal in URLs).
 import argparse
 import sys
 
-from .config import DEFAULT_MAX_BODY_SIZE, HttpConfig
-from .trace import HttpTracer
+__all__ = ["add_arguments", "needed", "setup", "parse_size"]
 
-__all__ = ["add_arguments", "setup", "parse_size"]
+# The flags' destinations; all default to None or False.
+_DESTS = ("allowed_host", "concurrency", "http_timeout", "http_connect_timeout",
+          "http_read_timeout", "http_max_body", "http_max_redirects", "http_no_redirects",
+          "http_strict_origin", "http_ca_file", "http_proxy", "trace", "trace_file", "har",
+          "trace_secrets")
 
 _SUFFIXES = {"": 1, "k": 1024, "m": 1024 ** 2, "g": 1024 ** 3}
 
@@ -115,12 +118,23 @@ def _trace_categories(args):
     return categories
 
 
+def needed(args, module):
+    """Whether ``setup`` has work to do: the module imports the HTTP module,
+    or an HTTP flag was given (bad values must still be reported).  When
+    not, the CLI skips it and never loads the HTTP code."""
+    from . import abi
+    if any(item.module == abi.MODULE_NAME for item in module.imports):
+        return True
+    return any(getattr(args, dest, None) not in (None, False) for dest in _DESTS)
+
+
 def config_from_args(args):
     """The HttpConfig the flags describe.
 
     Raises:
         ValueError: a bad value; the message names the flag or entry.
     """
+    from .config import DEFAULT_MAX_BODY_SIZE, HttpConfig
     kwargs = {}
     if getattr(args, "allowed_host", None) is not None:
         kwargs["allowed_hosts"] = tuple(args.allowed_host)
@@ -171,6 +185,7 @@ def config_from_args(args):
 
 def tracer_from_args(args, stream=None):
     """The HttpTracer the flags ask for, or None."""
+    from .trace import HttpTracer
     live = "http" in _trace_categories(args) or "all" in _trace_categories(args)
     trace_file = getattr(args, "trace_file", None)
     har = getattr(args, "har", None)

@@ -6,7 +6,7 @@ inside the sandbox.
 """
 
 import os
-import platform
+import sys
 
 from ...host.hostfunc import host_func
 from ...types import I32, I64
@@ -21,7 +21,7 @@ from .sandbox import resolve, O_PATH
 _OFLAGS_ALL = int(Oflags.CREAT | Oflags.DIRECTORY | Oflags.EXCL | Oflags.TRUNC)
 _FDFLAGS_ALL = int(Fdflags.APPEND | Fdflags.DSYNC | Fdflags.NONBLOCK | Fdflags.RSYNC | Fdflags.SYNC)
 _O_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
-_PYPY = platform.python_implementation() == "PyPy"
+_PYPY = sys.implementation.name == "pypy"
 _O_RSYNC = getattr(os, "O_RSYNC", getattr(os, "O_SYNC", 0))
 _O_DSYNC = getattr(os, "O_DSYNC", getattr(os, "O_SYNC", 0))
 
