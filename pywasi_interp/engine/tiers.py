@@ -13,7 +13,8 @@ Engines (Store(engine=...)):
   back to tier 0 only where Python's limits forbid translation;
 * ``auto``: a function without loops runs its first call in tier 0 (most
   such functions in big programs run once: translating them would cost more
-  than it saves); a function with a loop, or on its second call, goes to
+  than it saves), a very large one with loops its first few calls (see
+  _tier0_calls); a function with a loop, or past those calls, goes to
   tier 1 where possible.
 With fuel or a timeout, tier 0 spends one tick per instruction, tier 1 a
 loop body's or a function's worth at once (translate.py), so fuel counts
@@ -28,15 +29,19 @@ from ..values import default_raw
 
 __all__ = ["compile_function"]
 
+LARGE_BODY = 2000           # instructions (see _tier0_calls)
+LARGE_BODY_CALL = 100
+
 
 def compile_function(func):
     """Compile a WasmFunc on first call: sets ``func.run`` and ``func.direct``."""
     store = func.store
     # A "ppci" store reaches here for modules ppci cannot run: treat as auto.
-    if (store.engine in ("auto", "ppci") and func.tier is None
-            and not _has_loop(func.ast.body)):
-        _run_once_in_tier0(func)
-        return
+    if store.engine in ("auto", "ppci") and func.tier is None:
+        calls = _tier0_calls(func.ast.body)
+        if calls:
+            _run_in_tier0(func, calls)
+            return
     if store.engine != "interp":
         try:
             direct = translate_function(func)
@@ -59,20 +64,40 @@ def _has_loop(body):
     return any(op.name == "loop" for op, _, _ in body)
 
 
-def _run_once_in_tier0(func):
-    """Tier 0 for one call; the next call (even a recursive one) compiles
+def _tier0_calls(body):
+    """How many calls ``auto`` runs in tier 0 before translating: none for a
+    function with a loop, one for a function without (most such functions
+    in big programs run once), and for a large function with loops (libc's
+    malloc: 3,300 instructions, 20 ms to translate, a few hundred executed
+    per call) one per LARGE_BODY_CALL instructions, so that only a function
+    called often enough to repay it is translated."""
+    if not _has_loop(body):
+        return 1
+    if len(body) > LARGE_BODY:
+        return len(body) // LARGE_BODY_CALL
+    return 0
+
+
+def _run_in_tier0(func, calls):
+    """Tier 0 for ``calls`` calls; the next (even a recursive one) compiles
     again, this time for tier 1."""
     run0 = _tier0(func)
     direct0 = _direct_adapter(run0, func.store)
     stub_run, stub_direct = func.run, func.direct
     func.tier = 0
+    left = [calls]
+
+    def count():
+        left[0] -= 1
+        if left[0] == 0:
+            func.run, func.direct = stub_run, stub_direct
 
     def run(args):
-        func.run, func.direct = stub_run, stub_direct
+        count()
         return run0(args)
 
     def direct(depth, *args):
-        func.run, func.direct = stub_run, stub_direct
+        count()
         return direct0(depth, *args)
     func.run, func.direct = run, direct
 
