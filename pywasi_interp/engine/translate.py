@@ -256,15 +256,14 @@ class Translator:
     def template(self, op, op_imm=None):
         if self.constant_operand_form(op):
             return
-        source = _INLINE_TEMPLATES.get(op.name, op.expr)
+        source, read_twice, trapping = _template_facts(op)
         count = len(op.params)
         names = ("a", "b", "c")
         base = len(self.stack) - count
         for offset, name in enumerate(names[:count]):
             # An operand the template reads twice is computed once, into its
             # own slot, while all operands still sit in their places.
-            if (len(re.findall(r"\b%s\b" % name, source)) > 1
-                    and not _is_atom(self.stack[base + offset].expr)):
+            if name in read_twice and not _is_atom(self.stack[base + offset].expr):
                 self.materialize(base + offset)
         operands = self.stack[base:]
         del self.stack[base:]
@@ -291,7 +290,7 @@ class Translator:
         else:
             wide, expr = expr
         expr = _fold_constants(expr)
-        if _TRAPPING.search(op.expr):
+        if trapping:
             # A trap must happen here, before any later side effect, and
             # even if the value is dropped: evaluate now.
             self.push_slot_value(expr)
@@ -620,6 +619,21 @@ def _signed_compare(cmp, bits, c, swapped):
     if signed == 0:
         return "1 if {x} < %d else 0" % half
     return "1 if {x} < %d or {x} >= %d else 0" % (half, c)
+
+
+_FACTS = {}
+
+
+def _template_facts(op):
+    """(template, operand names it reads more than once, whether it may
+    trap) of an opcode row, worked out once per row."""
+    facts = _FACTS.get(op.name)
+    if facts is None:
+        source = _INLINE_TEMPLATES.get(op.name, op.expr)
+        twice = frozenset(name for name in ("a", "b", "c")
+                          if len(re.findall(r"\b%s\b" % name, source)) > 1)
+        facts = _FACTS[op.name] = (source, twice, _TRAPPING.search(op.expr) is not None)
+    return facts
 
 
 def _substitute(template, subst):
