@@ -211,7 +211,9 @@ def build_parser():
                      help="cap each linear memory at BYTES (K, M, G suffixes)")
     run.add_argument("--engine", choices=ENGINES, default="auto",
                      help="how functions run: 'interp' (tier 0, the closure interpreter), "
-                          "'translate' (tier 1, compiled to Python code), 'auto' "
+                          "'translate' (tier 1, compiled to Python code), 'flat' "
+                          "(tier 1 as a state machine for every function, the form it "
+                          "takes for blocks nested too deeply; for testing), 'auto' "
                           "(default: tier 1 for functions with loops or called "
                           "twice, tier 0 for the rest), 'ppci' (optional, pip install "
                           "'pywasi_interp[jit]': MVP modules without f32 through ppci's "

@@ -36,7 +36,7 @@ __all__ = [
 ]
 
 # Every engine tier the harness runs; the first is the default.
-ENGINES = ("interp", "translate")
+ENGINES = ("interp", "translate", "flat")
 DEFAULT_ENGINE = ENGINES[0]
 
 HERE = os.path.dirname(os.path.abspath(__file__))

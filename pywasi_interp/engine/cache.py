@@ -43,7 +43,7 @@ class TranslationCache:
                          module.ast.raw):
                 h.update(part)
             key = self._module_dirs[id(module)] = h.hexdigest()
-        variant = "m" if func.store.metered else "p"
+        variant = ("m" if func.store.metered else "p") + ("f" if func.store.engine == "flat" else "")
         return os.path.join(self.directory, key[:2], key, "%d%s.bin" % (func.index, variant))
 
     def load(self, func):

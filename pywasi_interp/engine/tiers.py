@@ -9,8 +9,10 @@ natively and gets the other as an adapter; the store's ``depth`` counter
 
 Engines (Store(engine=...)):
 * ``interp``: tier 0 only (closures, interp.py);
-* ``translate``: every function through tier 1 (translate.py), falling
-  back to tier 0 only where Python's limits forbid translation;
+* ``translate``: every function through tier 1 (translate.py, or flat.py's
+  state machine where blocks nest too deeply), falling back to tier 0 only
+  for bodies too large to compile quickly;
+* ``flat``: every function through flat.py's state machine (for testing it);
 * ``auto``: a function without loops runs its first call in tier 0 (most
   such functions in big programs run once: translating them would cost more
   than it saves), a very large one with loops its first few calls (see

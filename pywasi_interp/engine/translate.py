@@ -23,9 +23,10 @@ The generated function takes the call depth and then its parameters
 positionally, and returns None, a value, or a tuple (its ``direct`` form);
 ``run(args)`` wraps it for the uniform calling convention (engine/tiers.py).
 
-Python's own limits are respected by falling back to tier 0
-(``TranslationUnsupported``): more than 18 statically nested blocks,
-functions too large to compile quickly.  Memory bounds: addresses are
+Python's own limits are respected: a function whose P-loops would nest
+more than 20 deep (or that compile() rejects for its nesting) is
+translated by flat.py as a state machine instead; a function too large to
+compile quickly stays in tier 0 (``TranslationUnsupported``).  Memory bounds: addresses are
 unsigned, so struct's own range check (``struct.error``) and bytearray
 indexing (``IndexError``) catch every out-of-bounds access without a wrap
 around; both are turned into the spec's trap at the function boundary.
@@ -83,6 +84,11 @@ _TRAPPING = re.compile(r"N\.i(32|64)_(div|rem|trunc_f)")
 
 class TranslationUnsupported(Exception):
     """This function stays in tier 0 (the reason is the message)."""
+
+
+class _TooDeep(TranslationUnsupported):
+    """The structured form exceeds Python's nesting limits: the state
+    machine (flat.py) takes the function instead."""
 
 
 class _Entry:
@@ -344,7 +350,7 @@ class Translator:
             self.emit("if %s:" % _truth(condition))
             self.indent += 1
         if self.indent > MAX_NESTING:
-            raise TranslationUnsupported("blocks nested too deeply for Python")
+            raise _TooDeep("blocks nested too deeply for Python")
         self.ctrls.append(ctrl)
 
     def charge(self, index):
@@ -400,6 +406,11 @@ class Translator:
             return
         if reachable:
             self.fall_through(ctrl)
+        self.close(ctrl, reachable)
+        self.reset_stack(ctrl.height + ctrl.nresults)
+
+    def close(self, ctrl, reachable):
+        """The Python side of the end of ``ctrl`` (not the function)."""
         if ctrl.kind == "if":
             self.emit("pass")
             self.indent -= 1
@@ -407,7 +418,6 @@ class Translator:
             self.emit("break")      # falling off the end leaves the construct
             self.indent -= 1
             self.after_ploop(ctrl)
-        self.reset_stack(ctrl.height + ctrl.nresults)
 
     def after_ploop(self, ctrl):
         """Finish or propagate multi-level branches that crossed ``ctrl``."""
@@ -436,15 +446,28 @@ class Translator:
                 return ctrl
         return None
 
-    def branch(self, depth):
-        """Emit the jump of a taken branch to the label ``depth`` out."""
+    def branch_table(self, index, labels, default):
+        """Emit br_table's jumps; ``index`` is an atom."""
+        _branch_chain(self, index, labels, default)
+
+    def branch_values(self, depth):
+        """A taken branch to the label ``depth`` out, up to the jump: a
+        ``return`` (then None), or its values moved to the target's slots
+        (then the target's _Ctrl)."""
         target = self.ctrls[-1 - depth]
         if target.kind == "function":
             self.emit_return(target.nresults)
-            return
+            return None
         arity = target.label_arity
         values = self.stack[len(self.stack) - arity:] if arity else []
         self.set_slots(target.height, values)
+        return target
+
+    def branch(self, depth):
+        """Emit the jump of a taken branch to the label ``depth`` out."""
+        target = self.branch_values(depth)
+        if target is None:
+            return
         inner = []
         for ctrl in reversed(self.ctrls[len(self.ctrls) - depth:]):
             if ctrl.ploop:
@@ -469,6 +492,10 @@ class Translator:
             self.emit("return (%s,)" % ", ".join(e.expr for e in self.stack[-nresults:]))
 
     # --- output ----------------------------------------------------------------
+    def body_lines(self):
+        """The function body's lines, indented into the ``try`` block."""
+        return ["        " + line for line in self.lines]
+
     def source(self):
         params = "".join(", l%d" % i for i in range(self.nparams))
         head = ["def make(func, store, mem, memory, G, F, T, E, D, TYPES%s):" %
@@ -488,7 +515,7 @@ class Translator:
             prologue.append("            l%d = %r" % (self.nparams + i, value))
         if self.uses_tgt:
             prologue.append("            _tgt = 0")
-        body = ["        " + line for line in self.lines]
+        body = self.body_lines()
         epilogue = ["        except Trap as trap:",
                     "            trap.frames.append(func)",
                     "            raise",
@@ -792,6 +819,11 @@ def _br_table(t, op, imm):
     if not _is_atom(index):
         t.emit("_i = %s" % index)
         index = "_i"
+    t.branch_table(index, labels, default)
+
+
+def _branch_chain(t, index, labels, default):
+    """br_table as an if/elif chain over the cases that leave the default."""
     keyword = "if"
     for case, depth in enumerate(labels):
         if depth == default:
@@ -1036,13 +1068,26 @@ def translate_function(func):
 
 
 def _compile(func):
-    """(code object of the ``make`` factory, its constant arguments)."""
-    translator = Translator(func)
+    """(code object of the ``make`` factory, its constant arguments): the
+    structured form, or the state machine where that is nested too deeply
+    (always, for the "flat" engine)."""
+    if func.store.engine != "flat":
+        try:
+            return _compile_with(Translator(func))
+        except _TooDeep:
+            pass
+    from .flat import FlatTranslator
+    return _compile_with(FlatTranslator(func))
+
+
+def _compile_with(translator):
     source = _translate_with_index(translator)
     try:
-        code = compile(source, "<wasm function %d>" % func.index, "exec")
+        code = compile(source, "<wasm function %d>" % translator.func.index, "exec")
     except (SyntaxError, RecursionError, MemoryError) as error:
-        raise TranslationUnsupported("Python cannot compile it: %s" % error) from None
+        # CPython's limits: 20 nested loops, 100 levels of indentation, and
+        # the depth of its own recursion over the syntax tree.
+        raise _TooDeep("Python cannot compile it: %s" % error) from None
     return code, [value for _, value in translator.consts.values()]
 
 

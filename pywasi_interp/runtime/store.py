@@ -20,7 +20,7 @@ C_STACK_PER_CALL = not (sys.version_info >= (3, 11)
                         and sys.implementation.name == "cpython")
 SAFE_DEPTH_ON_MAIN_STACK = 3000
 DEFAULT_CALL_DEPTH = 10000
-ENGINES = ("auto", "interp", "translate", "ppci")
+ENGINES = ("auto", "interp", "translate", "flat", "ppci")
 _TICK = 4096     # instructions between wall-clock checks
 
 
@@ -43,7 +43,8 @@ class Store:
         fuel: instruction budget, or None for unlimited.
         timeout: wall-clock seconds allowed per top-level call, or None.
         max_memory: cap in bytes on each memory's size, or None.
-        engine: "auto", "interp" or "translate" (see engine/tiers.py).
+        engine: "auto", "interp", "translate", "flat" or "ppci" (see
+            engine/tiers.py).
         cache_dir: a directory for cached tier-1 translations, or None.
     """
 

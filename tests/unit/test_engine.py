@@ -1,7 +1,8 @@
 """Execution on both tiers: control flow, calls, memory, traps, limits.
 
-Every test runs under tier 0 (``interp``) and tier 1 (``translate``); a
-property test checks that the tiers agree on random arithmetic.
+Every test runs under tier 0 (``interp``) and tier 1 (``translate``, and
+``flat``: tier 1's state-machine form for every function); a property test
+checks that the tiers agree on random arithmetic.
 """
 
 import pytest
@@ -16,7 +17,7 @@ from wasm_builder import (
     module, func_body,
 )
 
-TIERS = ["interp", "translate"]
+TIERS = ["interp", "translate", "flat"]
 
 
 def build(funcs, memory=None, table=None, imports=()):
@@ -216,7 +217,7 @@ def outcome(exports, a, b):
 def test_engine_tiers_agree_on_arithmetic(expr, a, b):
     binary = build([("e", I32 + I32, I32, expr + END, ())])
     results = [outcome(instance(binary, tier).exports, a, b) for tier in TIERS]
-    assert results[0] == results[1]
+    assert results[0] == results[1] == results[2]
 
 
 # --- literal operands: tier 1's special forms (translate._constant_form) ---------
@@ -258,7 +259,8 @@ def test_engine_tiers_agree_on_literal_operands(bits):
     for x in _boundaries(bits):
         arg = _signed(x, bits)
         for fname, _, _, _, _ in funcs:
-            assert exports[0][fname](arg) == exports[1][fname](arg), (fname, x)
+            expected = exports[0][fname](arg)
+            assert all(e[fname](arg) == expected for e in exports[1:]), (fname, x)
 
 
 # --- auto: which functions wait in tier 0 (engine/tiers.py) ---------------------
@@ -280,3 +282,25 @@ def test_engine_auto_tiering():
     for _ in range(calls):
         assert inst.exports["large"](4) == 10 and big.tier == 0
     assert inst.exports["large"](5) == 15 and big.tier == 1
+
+
+# --- blocks nested deeper than Python allows (engine/flat.py) -------------------
+
+@pytest.mark.parametrize("tier", ["translate", "auto"])
+def test_engine_deep_switch_is_translated(tier):
+    """A 60-case switch (61 nested blocks, each a br_table target) is more
+    than CPython's 20 nested loops: tier 1 takes it as a state machine."""
+    cases = 60
+    body = op("block") + EMPTY_BLOCK                  # the switch's exit
+    body += (op("block") + EMPTY_BLOCK) * cases
+    body += get(0) + op("br_table") + vec([u32(i) for i in range(cases)]) + u32(cases)
+    for case in range(cases):
+        # case k: result = k * k + 1, leave the switch
+        body += END + i32_const(case * case + 1) + op("local.set") + u32(1)
+        body += op("br") + u32(cases - 1 - case)
+    body += END + get(1) + END
+    switch = ("switch", I32, I32, body, [(1, I32)])
+    inst = instance(build([switch]), tier)
+    assert [inst.exports["switch"](k) for k in (0, 1, 7, 59, 60, 1000)] == [1, 2, 50, 3482, 0, 0]
+    inst.exports["switch"](3)                         # auto: the second call translates
+    assert inst.funcs[0].tier == 1
