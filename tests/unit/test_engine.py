@@ -267,8 +267,8 @@ def test_engine_tiers_agree_on_literal_operands(bits):
 
 def test_engine_auto_tiering():
     """auto translates a small function with a loop at once, runs a loop-free
-    one once in tier 0, and a large function with loops for len(body)/100
-    calls; every call gives the same answer."""
+    one once in tier 0, and a large function with loops for
+    len(body)/LARGE_BODY_CALL calls; every call gives the same answer."""
     from pywasi_interp.engine import tiers
     padding = (i32_const(0) + op("drop")) * 1100            # 2,200 instructions
     large = ("large", I32, I32, padding + SUM[3], SUM[4])
