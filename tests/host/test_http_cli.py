@@ -99,3 +99,24 @@ def test_no_trace_flags_no_tracer():
     tracer = http_cli.tracer_from_args(parse("--trace", "wasi,http", "m.wasm"))
     assert tracer is not None and tracer.live is not None
     tracer.close()
+
+
+def test_needed_only_for_http_guests_or_http_flags():
+    """The CLI skips the HTTP module (and never loads its code) for a guest
+    that does not import it, unless an HTTP flag asks for checking."""
+    import os
+    from pywasi_interp import Module
+    examples = os.path.join(os.path.dirname(http_cli.__file__), "..", "..", "examples")
+    http_guest = Module.from_file(os.path.join(examples, "http_get.wasm"))
+    plain = Module(b"\0asm\x01\0\0\0")
+    assert http_cli.needed(parse("m.wasm"), http_guest)
+    assert not http_cli.needed(parse("m.wasm"), plain)
+    for flags in (["-a", "https://x.example"], ["-c", "0"], ["--http-no-redirects"],
+                  ["--trace", "http"], ["--har", "out.har"]):
+        assert http_cli.needed(parse(*(flags + ["m.wasm"])), plain), flags
+
+
+def test_needed_knows_every_flag():
+    parser = argparse.ArgumentParser()
+    group = http_cli.add_arguments(parser)
+    assert {action.dest for action in group._group_actions} == set(http_cli._DESTS)

@@ -125,7 +125,8 @@ def needed(args, module):
     from . import abi
     if any(item.module == abi.MODULE_NAME for item in module.imports):
         return True
-    return any(getattr(args, dest, None) not in (None, False) for dest in _DESTS)
+    values = [getattr(args, dest, None) for dest in _DESTS]
+    return any(value is not None and value is not False for value in values)
 
 
 def config_from_args(args):
