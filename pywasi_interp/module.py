@@ -1,6 +1,8 @@
 """The public Module: a decoded and validated module, ready to instantiate."""
 
 import collections
+import contextlib
+import sys
 
 from .binary.decode import decode_module, parse_name_section
 from .validate import validate_module
@@ -35,8 +37,7 @@ class Module:
         if not isinstance(data, _BYTES_LIKE):
             raise TypeError("Module() takes the binary as bytes, not %s"
                             % type(data).__name__)
-        self.ast = decode_module(bytes(data))
-        self.heights = validate_module(self.ast)
+        self.ast, self.heights = _decode_and_validate(bytes(data))
         self._names = None
         self._name = name
 
@@ -62,7 +63,7 @@ class Module:
         data = args[-1]
         if not isinstance(data, _BYTES_LIKE):
             raise TypeError("validate() takes the binary as bytes")
-        validate_module(decode_module(bytes(data)))
+        _decode_and_validate(bytes(data))
 
     @property
     def name(self):
@@ -116,3 +117,32 @@ class Module:
                 t = spaces[export.kind][export.index]
             result.append(ExportType(export.name, export.kind, t))
         return result
+
+
+# PyPy's JIT spends about 75 ms tracing the decoder and validator, which run
+# once per module: below this size interpreting them is faster (measured:
+# a 30 KB module loads in 30 ms instead of 107 ms; 3.9 MB loads in 0.62 s
+# with the JIT and 1.6 s without, so large modules keep it).
+_PYPY_INTERPRET_BELOW = 256 * 1024
+
+
+def _decode_and_validate(data):
+    """(ast, operand heights per function) of a binary module."""
+    with _jit_paused(len(data) < _PYPY_INTERPRET_BELOW):
+        ast = decode_module(data)
+        return ast, validate_module(ast)
+
+
+@contextlib.contextmanager
+def _jit_paused(pause):
+    """On PyPy, run the body with the JIT off (``pause``), then restore its
+    default parameters."""
+    if not pause or sys.implementation.name != "pypy":
+        yield
+        return
+    import pypyjit
+    pypyjit.set_param("off")
+    try:
+        yield
+    finally:
+        pypyjit.set_param("default")
