@@ -12,45 +12,17 @@ from pywasi_interp import (Module, Linker, Store, Trap, TrapKind, ExhaustionErro
                            FuncType, ValType)
 
 from wasm_builder import (
-    I32, I64, TYPE, IMPORT, FUNCTION, TABLE, MEMORY, EXPORT, ELEMENT, CODE,
-    op, i32_const, s64, END, EMPTY_BLOCK, section, vec, u32, name, functype, limits,
-    module, func_body,
+    I32, I64, TYPE, FUNCTION, EXPORT, CODE, op, i32_const, s64, END, EMPTY_BLOCK, section,
+    vec, u32, name, functype, module, func_body, build, get,
 )
 
 TIERS = ["interp", "translate", "flat"]
-
-
-def build(funcs, memory=None, table=None, imports=()):
-    """funcs: list of (export name or None, params, results, body, locals).
-    Function i has type i; imports (module, name, params, results) come first."""
-    types = [functype(p, r) for _, _, p, r in imports]
-    types += [functype(p, r) for _, p, r, _, _ in funcs]
-    sections = [section(TYPE, vec(types))]
-    if imports:
-        sections.append(section(IMPORT, vec(
-            name(m) + name(n) + b"\x00" + u32(i) for i, (m, n, _, _) in enumerate(imports))))
-    base = len(imports)
-    sections.append(section(FUNCTION, vec(u32(base + i) for i in range(len(funcs)))))
-    if table is not None:
-        sections.append(section(TABLE, vec([b"\x70" + limits(table)])))
-    if memory is not None:
-        sections.append(section(MEMORY, vec([limits(memory)])))
-    exports = [name(n) + b"\x00" + u32(base + i) for i, (n, _, _, _, _) in enumerate(funcs) if n]
-    sections.append(section(EXPORT, vec(exports)))
-    if table is not None:
-        indexes = vec(u32(base + i) for i in range(len(funcs)))
-        sections.append(section(ELEMENT, vec([u32(0) + i32_const(0) + END + indexes])))
-    sections.append(section(CODE, vec(func_body(body, locals_) for _, _, _, body, locals_ in funcs)))
-    return module(*sections)
 
 
 def instance(binary, tier, linker=None, **store_options):
     store = Store(engine=tier, **store_options)
     return (linker or Linker()).instantiate(store, Module(binary))
 
-
-def get(i):
-    return op("local.get") + u32(i)
 
 
 FAC = ("fac", I64, I64,
@@ -244,16 +216,16 @@ def test_engine_tiers_agree_on_literal_operands(bits):
     p, t = ("i32", I32) if bits == 32 else ("i64", I64)
     const = (lambda v: i32_const(_signed(v, 32))) if bits == 32 else (
         lambda v: op("i64.const") + s64(_signed(v, 64)))
-    names = ["add", "sub", "mul", "shl", "lt_s", "le_s", "gt_s", "ge_s"]
+    operations = ["add", "sub", "mul", "shl", "lt_s", "le_s", "gt_s", "ge_s"]
     funcs = []
-    for name in names:
-        result = I32 if name.endswith("_s") else t
+    for operation in operations:
+        result = I32 if operation.endswith("_s") else t
         for c in _boundaries(bits):
             for left in (False, True):
                 for operand in (get(0), get(0) + const(0) + op(p + ".or")):
                     body = const(c) + operand if left else operand + const(c)
                     funcs.append(("f%d" % len(funcs), t, result,
-                                  body + op(p + "." + name) + END, ()))
+                                  body + op(p + "." + operation) + END, ()))
     binary = build(funcs)
     exports = [instance(binary, tier).exports for tier in TIERS]
     for x in _boundaries(bits):

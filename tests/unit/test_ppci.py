@@ -21,52 +21,12 @@ from pywasi_interp.engine import ppci_engine
 from pywasi_interp.host.hostfunc import host_func
 from pywasi_interp.runtime.store import ENGINES
 from wasm_builder import (
-    I32, I64, F32, F64, TYPE, IMPORT, FUNCTION, TABLE, MEMORY, GLOBAL, EXPORT, ELEMENT,
-    CODE, DATA, op, i32_const, s64, END, EMPTY_BLOCK, section, vec, u32, name,
-    functype, limits, module, func_body, byte_vec,
+    I32, I64, F32, F64, TYPE, IMPORT, MEMORY, GLOBAL, EXPORT, DATA, op, i32_const, s64,
+    END, EMPTY_BLOCK, section, vec, u32, name, limits, module, byte_vec, build, get,
 )
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 BENCH = ROOT.parent / "shared" / "guests" / "bench"
-
-
-def build(funcs, memory=None, table=None, imports=(), elems=None, datas=(), extra=()):
-    """funcs: (export name or None, params, results, body[, locals]); function i
-    has type len(imports) + i; imports (module, name, params, results) first.
-    ``elems`` lists function indexes for a table segment at offset 0 (default:
-    every defined function when there is a table)."""
-    types = [functype(p, r) for _, _, p, r in imports]
-    types += [functype(f[1], f[2]) for f in funcs]
-    sections = [section(TYPE, vec(types))]
-    if imports:
-        sections.append(section(IMPORT, vec(
-            name(m) + name(n) + b"\x00" + u32(i) for i, (m, n, _, _) in enumerate(imports))))
-    base = len(imports)
-    sections.append(section(FUNCTION, vec(u32(base + i) for i in range(len(funcs)))))
-    if table is not None:
-        sections.append(section(TABLE, vec([b"\x70" + limits(table)])))
-    if memory is not None:
-        sections.append(section(MEMORY, vec([limits(memory)])))
-    sections.extend(extra)
-    exports = [name(f[0]) + b"\x00" + u32(base + i) for i, f in enumerate(funcs) if f[0]]
-    if memory is not None:
-        exports.append(name("memory") + b"\x02" + u32(0))
-    sections.append(section(EXPORT, vec(exports)))
-    if table is not None:
-        if elems is None:
-            elems = [base + i for i in range(len(funcs))]
-        sections.append(section(ELEMENT, vec([u32(0) + i32_const(0) + END
-                                              + vec(u32(i) for i in elems)])))
-    sections.append(section(CODE, vec(func_body(f[3], f[4] if len(f) > 4 else ())
-                                      for f in funcs)))
-    if datas:
-        sections.append(section(DATA, vec(u32(0) + i32_const(offset) + END + byte_vec(data)
-                                          for offset, data in datas)))
-    return module(*sections)
-
-
-def get(i):
-    return op("local.get") + u32(i)
 
 
 def supported(binary):

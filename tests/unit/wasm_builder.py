@@ -116,3 +116,43 @@ def one_func_module(instrs, locals_=(), functype_=None, extra=()):
         *extra,
         section(CODE, vec([func_body(instrs, locals_)])),
     )
+
+
+def build(funcs, memory=None, table=None, imports=(), elems=None, datas=(), extra=()):
+    """A module of ``funcs``: (export name or None, params, results, body[,
+    locals]); function i has type len(imports) + i; imports (module, name,
+    params, results) come first; a memory is exported as "memory".
+    ``elems`` lists function indexes for a table segment at offset 0 (default:
+    every defined function when there is a table)."""
+    types = [functype(p, r) for _, _, p, r in imports]
+    types += [functype(f[1], f[2]) for f in funcs]
+    sections = [section(TYPE, vec(types))]
+    if imports:
+        sections.append(section(IMPORT, vec(
+            name(m) + name(n) + b"\x00" + u32(i) for i, (m, n, _, _) in enumerate(imports))))
+    base = len(imports)
+    sections.append(section(FUNCTION, vec(u32(base + i) for i in range(len(funcs)))))
+    if table is not None:
+        sections.append(section(TABLE, vec([b"\x70" + limits(table)])))
+    if memory is not None:
+        sections.append(section(MEMORY, vec([limits(memory)])))
+    sections.extend(extra)
+    exports = [name(f[0]) + b"\x00" + u32(base + i) for i, f in enumerate(funcs) if f[0]]
+    if memory is not None:
+        exports.append(name("memory") + b"\x02" + u32(0))
+    sections.append(section(EXPORT, vec(exports)))
+    if table is not None:
+        if elems is None:
+            elems = [base + i for i in range(len(funcs))]
+        sections.append(section(ELEMENT, vec([u32(0) + i32_const(0) + END
+                                              + vec(u32(i) for i in elems)])))
+    sections.append(section(CODE, vec(func_body(f[3], f[4] if len(f) > 4 else ())
+                                      for f in funcs)))
+    if datas:
+        sections.append(section(DATA, vec(u32(0) + i32_const(offset) + END + byte_vec(data)
+                                          for offset, data in datas)))
+    return module(*sections)
+
+
+def get(i):
+    return op("local.get") + u32(i)
