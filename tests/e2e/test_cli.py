@@ -9,6 +9,8 @@ import sys
 import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "tests"))
+from sandbox_trees import make_escape_tree  # noqa: E402
 GUESTS = os.path.join(ROOT, "tests", "guests")
 BENCH = os.path.join(os.path.dirname(ROOT), "shared", "guests", "bench")
 if not os.path.isdir(BENCH):
@@ -169,15 +171,7 @@ def test_cli_dir_mapping(tmp_path):
 
 
 def test_cli_escape_guest(tmp_path):
-    sandbox = tmp_path / "sandbox"
-    (sandbox / "sub").mkdir(parents=True)
-    (sandbox / "file.txt").write_text("inside\n")
-    (tmp_path / "outside").mkdir()
-    (tmp_path / "outside" / "secret.txt").write_text("SECRET\n")
-    os.symlink("../outside", str(sandbox / "link_out"))
-    os.symlink(str(tmp_path / "outside"), str(sandbox / "link_abs"))
-    os.symlink("..", str(sandbox / "link_parent"))
-    os.symlink("../../outside/secret.txt", str(sandbox / "sub" / "link_up2"))
+    sandbox = make_escape_tree(tmp_path)
     status, out, err = cli("run", "--dir", "%s::sandbox" % sandbox, guest("wasi_escape"))
     assert (status, err) == (0, "")
     with open(os.path.join(GUESTS, "wasi_escape.expected")) as f:

@@ -5,12 +5,17 @@ what the host's file system looks like afterwards."""
 
 import io
 import os
+import pathlib
 import struct
+import sys
 
 import pytest
 
 from pywasi_interp import Linker, Module, ProcExit, Store
 from pywasi_interp.host.wasi import FUNCTION_NAMES, Preopen, WasiConfig, register
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
+from sandbox_trees import make_escape_tree  # noqa: E402
 
 GUESTS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "guests")
 
@@ -41,20 +46,6 @@ def run_guest(name, args=(), preopens=(), env=(), stdin=b""):
     finally:
         wasi.close()
     return status, out.getvalue().decode(), err.getvalue().decode()
-
-
-def make_escape_tree(root):
-    """The layout wasi_escape.c expects (see its header comment)."""
-    sandbox = root / "sandbox"
-    (sandbox / "sub").mkdir(parents=True)
-    (sandbox / "file.txt").write_text("inside\n")
-    (root / "outside").mkdir()
-    (root / "outside" / "secret.txt").write_text("SECRET\n")
-    os.symlink("../outside", str(sandbox / "link_out"))
-    os.symlink(str(root / "outside"), str(sandbox / "link_abs"))
-    os.symlink("..", str(sandbox / "link_parent"))
-    os.symlink("../../outside/secret.txt", str(sandbox / "sub" / "link_up2"))
-    return sandbox
 
 
 def snapshot(path):
