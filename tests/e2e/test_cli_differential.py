@@ -17,6 +17,9 @@ import pytest
 wasmtime = pytest.importorskip("wasmtime")
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "tests"))
+from sandbox_trees import make_escape_tree  # noqa: E402
+
 GUESTS = os.path.join(ROOT, "tests", "guests")
 BENCH = os.path.join(os.path.dirname(ROOT), "shared", "guests", "bench")
 if not os.path.isdir(BENCH):
@@ -112,18 +115,9 @@ def scratch(base):
 
 
 def escape_tree(base):
-    sandbox = base / "sandbox"
-    (sandbox / "sub").mkdir(parents=True)
-    (sandbox / "file.txt").write_text("inside\n")
-    (base / "outside").mkdir()
-    (base / "outside" / "secret.txt").write_text("SECRET\n")
-    os.symlink("../outside", str(sandbox / "link_out"))
     # Both trees must look alike, so the absolute link points at a fixed,
     # existing directory outside either of them.
-    os.symlink("/tmp", str(sandbox / "link_abs"))
-    os.symlink("..", str(sandbox / "link_parent"))
-    os.symlink("../../outside/secret.txt", str(sandbox / "sub" / "link_up2"))
-    return sandbox
+    return make_escape_tree(base, absolute_link="/tmp")
 
 
 def test_cli_differential_wasi_fs(tmp_path):
