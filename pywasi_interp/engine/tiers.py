@@ -15,14 +15,18 @@ Engines (Store(engine=...)):
 * ``flat``: every function through flat.py's state machine (for testing it);
 * ``auto``: a function without loops runs its first call in tier 0 (most
   such functions in big programs run once: translating them would cost more
-  than it saves), a very large one with loops its first few calls (see
-  _tier0_calls); a function with a loop, or past those calls, goes to
-  tier 1 where possible.
+  than it saves), a very large one with loops that several places use its
+  first few calls (see _tier0_calls); a function with a loop, or past those
+  calls, goes to tier 1 where possible.
 With fuel or a timeout, tier 0 spends one tick per instruction, tier 1 a
 loop body's or a function's worth at once (translate.py), so fuel counts
 differ slightly between the tiers but each is deterministic.
 """
 
+import collections
+import weakref
+
+from .. import opcodes as O
 from .compile import compile_body
 from .interp import build_code, make_runner
 from .translate import translate_function, TranslationUnsupported
@@ -40,7 +44,7 @@ def compile_function(func):
     store = func.store
     # A "ppci" store reaches here for modules ppci cannot run: treat as auto.
     if store.engine in ("auto", "ppci") and func.tier is None:
-        calls = _tier0_calls(func.ast.body)
+        calls = _tier0_calls(func)
         if calls:
             _run_in_tier0(func, calls)
             return
@@ -66,19 +70,57 @@ def _has_loop(body):
     return any(op.name == "loop" for op, _, _ in body)
 
 
-def _tier0_calls(body):
+def _tier0_calls(func):
     """How many calls ``auto`` runs in tier 0 before translating: none for a
     function with a loop, one for a function without (most such functions
-    in big programs run once), and for a large function with loops one per
-    LARGE_BODY_CALL instructions, so that only a function called often
-    enough to repay it is translated.  (libc's malloc: 3,300 instructions,
-    20 ms to translate, about 6 us per instruction; a call runs a few
-    hundred instructions, tens of microseconds in tier 0.)"""
+    in big programs run once), and for a large function with loops that is
+    used from several places one per LARGE_BODY_CALL instructions, so that
+    only a function called often enough to repay it is translated.  (libc's
+    malloc: 3,300 instructions, 20 ms to translate, about 6 us per
+    instruction; a call runs a few hundred instructions, tens of
+    microseconds in tier 0.)  A large function used from one place only is
+    likely a program's driver (its main), which may run for long in its one
+    call: it is translated at once."""
+    body = func.ast.body
     if not _has_loop(body):
         return 1
-    if len(body) > LARGE_BODY:
+    if len(body) > LARGE_BODY and _uses(func) > 1:
         return len(body) // LARGE_BODY_CALL
     return 0
+
+
+_USES = weakref.WeakKeyDictionary()     # ast module -> {funcidx: uses}
+
+
+def _uses(func):
+    """How many places use ``func``: ``call`` instructions naming it,
+    exports, and references (``ref.func``, element segments), each of which
+    may call it any number of times, counted as two."""
+    ast_module = func.instance.module.ast
+    uses = _USES.get(ast_module)
+    if uses is None:
+        uses = _USES[ast_module] = _count_uses(ast_module)
+    return uses.get(func.index, 0)
+
+
+def _count_uses(ast_module):
+    call, ref_func = O.BY_NAME["call"], O.BY_NAME["ref.func"]
+    uses = collections.Counter()
+    for ast_func in ast_module.funcs:
+        for op, imm, _ in ast_func.body:
+            if op is call:
+                uses[imm] += 1
+            elif op is ref_func:
+                uses[imm] += 2
+    for export in ast_module.exports:
+        if export.kind == "func":
+            uses[export.index] += 1
+    for elem in ast_module.elems:
+        for expr in elem.init:
+            for op, imm, _ in expr:
+                if op.name == "ref.func":
+                    uses[imm] += 2
+    return uses
 
 
 def _run_in_tier0(func, calls):

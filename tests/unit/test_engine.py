@@ -239,20 +239,24 @@ def test_engine_tiers_agree_on_literal_operands(bits):
 
 def test_engine_auto_tiering():
     """auto translates a small function with a loop at once, runs a loop-free
-    one once in tier 0, and a large function with loops for
-    len(body)/LARGE_BODY_CALL calls; every call gives the same answer."""
+    one once in tier 0, and a large function with loops used from several
+    places for len(body)/LARGE_BODY_CALL calls, but one used from a single
+    place (a program's main) at once; every call gives the same answer."""
     from pywasi_interp.engine import tiers
     padding = (i32_const(0) + op("drop")) * 1100            # 2,200 instructions
-    large = ("large", I32, I32, padding + SUM[3], SUM[4])
-    inst = instance(build([SUM, DIV, large]), "auto")
-    small_loop, loop_free, big = inst.funcs
+    large = ("large", I32, I32, padding + SUM[3], SUM[4])   # function 2
+    driver = ("driver", I32, I32, padding + SUM[3], SUM[4])
+    call_large = ("call_large", I32, I32, get(0) + op("call") + u32(2) + END, ())
+    inst = instance(build([SUM, DIV, large, driver, call_large]), "auto")
+    small_loop, loop_free, big, main, _ = inst.funcs
     assert inst.exports["sum"](10) == 55 and small_loop.tier == 1
     assert inst.exports["div"](7, 2) == 3 and loop_free.tier == 0
     assert inst.exports["div"](9, 2) == 4 and loop_free.tier == 1
+    assert inst.exports["driver"](4) == 10 and main.tier == 1
     calls = len(big.ast.body) // tiers.LARGE_BODY_CALL
     assert len(big.ast.body) > tiers.LARGE_BODY
     for _ in range(calls):
-        assert inst.exports["large"](4) == 10 and big.tier == 0
+        assert inst.exports["call_large"](4) == 10 and big.tier == 0
     assert inst.exports["large"](5) == 15 and big.tier == 1
 
 
