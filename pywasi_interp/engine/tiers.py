@@ -94,8 +94,9 @@ _USES = weakref.WeakKeyDictionary()     # ast module -> {funcidx: uses}
 
 def _uses(func):
     """How many places use ``func``: ``call`` instructions naming it,
-    exports, and references (``ref.func``, element segments), each of which
-    may call it any number of times, counted as two."""
+    exports, the start function, and references (``ref.func``, element
+    segments), each of which may call it any number of times, counted as
+    two."""
     ast_module = func.instance.module.ast
     uses = _USES.get(ast_module)
     if uses is None:
@@ -115,10 +116,12 @@ def _count_uses(ast_module):
     for export in ast_module.exports:
         if export.kind == "func":
             uses[export.index] += 1
+    if ast_module.start is not None:
+        uses[ast_module.start] += 1
     for elem in ast_module.elems:
         for expr in elem.init:
             for op, imm, _ in expr:
-                if op.name == "ref.func":
+                if op is ref_func:
                     uses[imm] += 2
     return uses
 
