@@ -18,7 +18,7 @@ __all__ = [
     "Subclockflags", "Signal", "Preopentype", "Riflags", "Sdflags",
     "IOVEC", "CIOVEC", "FDSTAT", "FILESTAT", "DIRENT", "PRESTAT",
     "SUBSCRIPTION", "SUBSCRIPTION_CLOCK", "SUBSCRIPTION_FD_READWRITE", "EVENT",
-    "AbiError", "RIGHTS_ALL", "RIGHTS_DIRECTORY_BASE", "RIGHTS_DIRECTORY_INHERITING",
+    "AbiError", "member", "RIGHTS_ALL", "RIGHTS_DIRECTORY_BASE", "RIGHTS_DIRECTORY_INHERITING",
     "RIGHTS_REGULAR_FILE", "RIGHTS_STDIN", "RIGHTS_STDOUT", "RIGHTS_TTY",
 ]
 
@@ -340,3 +340,11 @@ class AbiError(Exception):
     def __init__(self, errno):
         super().__init__(Errno(errno).name)
         self.errno = int(errno)
+
+
+def member(enum_type, value):
+    """``enum_type(value)``; a value the witx type does not define is EINVAL."""
+    try:
+        return enum_type(value)
+    except ValueError:
+        raise AbiError(Errno.INVAL) from None

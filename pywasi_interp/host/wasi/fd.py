@@ -15,7 +15,7 @@ import time
 from ...host.hostfunc import host_func
 from ...types import I32, I64
 from .abi import (AbiError, Errno, Advice, Fdflags, Filetype, Fstflags, Rights,
-                  Whence, DIRENT, FDSTAT, FILESTAT, PRESTAT, Preopentype)
+                  Whence, DIRENT, FDSTAT, FILESTAT, PRESTAT, Preopentype, member)
 from .adapter import export
 from .fdtable import DIR, FILE, STDIO, filetype_of_mode
 from .guestmem import GuestMemory
@@ -118,10 +118,7 @@ def _write(entry, payload):
 @export
 @host_func((I32, I64, I64, I32), (I32,))
 def fd_advise(ctx, caller, fd, offset, length, advice):
-    try:
-        advice = Advice(advice)
-    except ValueError:
-        raise AbiError(Errno.INVAL)
+    advice = member(Advice, advice)
     entry = ctx.fds.get(fd)
     if entry.kind != FILE:
         raise AbiError(Errno.BADF if entry.kind == DIR else Errno.SPIPE)
@@ -405,10 +402,7 @@ def fd_renumber(ctx, caller, fd, to):
 @export
 @host_func((I32, I64, I32, I32), (I32,))
 def fd_seek(ctx, caller, fd, offset, whence, newoffset_ptr):
-    try:
-        whence = Whence(whence)
-    except ValueError:
-        raise AbiError(Errno.INVAL)
+    whence = member(Whence, whence)
     entry = ctx.fds.get(fd)
     offset = signed64(offset)
     if entry.kind == DIR:

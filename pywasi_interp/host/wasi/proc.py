@@ -17,7 +17,7 @@ from ...host.hostfunc import host_func
 from ...types import I32, I64
 from .abi import (AbiError, Errno, Clockid, Eventtype, Filetype,
                   Rights, Signal, Subclockflags, Sdflags, SUBSCRIPTION,
-                  SUBSCRIPTION_CLOCK, SUBSCRIPTION_FD_READWRITE, EVENT)
+                  SUBSCRIPTION_CLOCK, SUBSCRIPTION_FD_READWRITE, EVENT, member)
 from .adapter import export
 from .fdtable import FILE, STDIO
 from .guestmem import GuestMemory
@@ -74,10 +74,7 @@ def environ_sizes_get(ctx, caller, count_ptr, buf_size_ptr):
 
 
 def _clock(clock_id):
-    try:
-        return _CLOCKS[Clockid(clock_id)]
-    except ValueError:
-        raise AbiError(Errno.INVAL)
+    return _CLOCKS[member(Clockid, clock_id)]
 
 
 @export
@@ -123,10 +120,7 @@ def proc_exit(ctx, caller, rval):
 def proc_raise(ctx, caller, sig):
     # Delivering a signal to a sandboxed guest has no meaning here; wasmtime
     # answers NOTSUP as well.
-    try:
-        Signal(sig)
-    except ValueError:
-        raise AbiError(Errno.INVAL)
+    member(Signal, sig)
     raise AbiError(Errno.NOTSUP)
 
 
@@ -184,10 +178,7 @@ def poll_oneoff(ctx, caller, in_ptr, out_ptr, nsubscriptions, nevents_ptr):
             clock_id, timeout, _precision, flags = SUBSCRIPTION_CLOCK.unpack_from(data, base + 16)
             if flags & ~int(Subclockflags.SUBSCRIPTION_CLOCK_ABSTIME):
                 raise AbiError(Errno.INVAL)
-            try:
-                clock = Clockid(clock_id)
-            except ValueError:
-                raise AbiError(Errno.INVAL)
+            clock = member(Clockid, clock_id)
             if flags & Subclockflags.SUBSCRIPTION_CLOCK_ABSTIME:
                 if clock in (Clockid.PROCESS_CPUTIME_ID, Clockid.THREAD_CPUTIME_ID):
                     # CPU time only advances while we run: waiting for it
