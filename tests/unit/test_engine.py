@@ -235,6 +235,51 @@ def test_engine_tiers_agree_on_literal_operands(bits):
             assert all(e[fname](arg) == expected for e in exports[1:]), (fname, x)
 
 
+def _memarg(offset):
+    return u32(0) + u32(offset)
+
+
+@pytest.mark.parametrize("bits", [32, 64])
+def test_engine_tiers_agree_on_wrapping_sums(bits):
+    """Tier 1 corrects the sum or difference of two variables with one test
+    instead of a mask (translate._Entry.wrap): in a local, in a slot, and
+    as an address (where a wrapped address is in bounds and the unwrapped
+    one is not); boundary values on both sides."""
+    p, t = ("i32", I32) if bits == 32 else ("i64", I64)
+    loads = {"local": lambda body: body + op("local.set") + u32(2) + get(2),
+             # entering a block writes the pending value to its slot
+             "slot": lambda body: body + op("block") + EMPTY_BLOCK + END}
+    funcs = []
+    for operation in ("add", "sub"):
+        for context, shape in loads.items():
+            funcs.append(("%s_%s" % (operation, context), t + t, t,
+                          shape(get(0) + get(1) + op(p + "." + operation)) + END, [(1, t)]))
+    if bits == 32:
+        for operation in ("add", "sub"):
+            # memory[a op b + 1] = 7, then read it back: the last byte of
+            # memory is reached only through the wrapped address
+            addr = get(0) + get(1) + op("i32." + operation)
+            funcs.append(("mem_" + operation, I32 + I32, I32,
+                          addr + i32_const(7) + op("i32.store8") + _memarg(1)
+                          + addr + op("i32.load8_u") + _memarg(1) + END, ()))
+    binary = build(funcs, memory=1)
+    exports = [instance(binary, tier).exports for tier in TIERS]
+    values = _boundaries(bits) + ([65534, 65535, (1 << 32) - 65532] if bits == 32 else [])
+    for a in values:
+        for b in values:
+            for fname, _, _, _, _ in funcs:
+                args = (_signed(a, bits), _signed(b, bits))
+                results = [outcome_of(e[fname], args) for e in exports]
+                assert results[0] == results[1] == results[2], (fname, a, b, results)
+
+
+def outcome_of(function, args):
+    try:
+        return function(*args)
+    except Trap as trap:
+        return str(trap)
+
+
 # --- auto: which functions wait in tier 0 (engine/tiers.py) ---------------------
 
 def test_engine_auto_tiering():
