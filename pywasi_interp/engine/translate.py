@@ -320,6 +320,8 @@ class Translator:
                 expr = "(%s) & %s" % (wide, mask or _MASKS[op.name[:3]])
                 if not any_wide and _CORRECT_BY_TEST:
                     wrap = _WRAPS.get(op.name)
+                    if wrap is not None:
+                        expr = _corrected(wide, wrap)
             else:
                 expr = _substitute(source, subst)
         else:
@@ -978,20 +980,18 @@ def _call_indirect(t, op, imm):
     _push_results(t, "_c.direct(%s)" % _with_depth(args), len(functype.results))
 
 
-def _address(entry):
-    """An address operand: a sum or difference is corrected inline by a
-    test, cheaper than the mask (see _Entry)."""
-    if entry.wrap is None:
-        return entry.expr
-    sign, modulus = entry.wrap
+def _corrected(wide, wrap):
+    """A sum or difference (``wide``) corrected inline by a test, cheaper
+    than the mask (see _Entry); the walrus keeps it an expression."""
+    sign, modulus = wrap
     if sign == "+":
-        return "_ea if (_ea := %s) < %d else _ea - %d" % (entry.wide, modulus, modulus)
-    return "_ea if (_ea := %s) >= 0 else _ea + %d" % (entry.wide, modulus)
+        return "_w if (_w := %s) < %d else _w - %d" % (wide, modulus, modulus)
+    return "_w if (_w := %s) >= 0 else _w + %d" % (wide, modulus)
 
 
 def _load(t, op, imm):
     kind, suffix = _LOADS[op.name]
-    address = _address(t.pop())
+    address = t.pop().expr
     ea = "%s + %d" % (_paren(address), imm[1]) if imm[1] else address
     if kind is None:
         t.push_slot_value("mem[%s]" % ea)
@@ -1002,7 +1002,7 @@ def _load(t, op, imm):
 def _store(t, op, imm):
     kind, mask = _STORES[op.name]
     value = t.pop().expr
-    address = _address(t.pop())
+    address = t.pop().expr
     ea = "%s + %d" % (_paren(address), imm[1]) if imm[1] else address
     if kind is None:
         t.emit("mem[%s] = %s%s" % (ea, _paren(value), mask))

@@ -242,13 +242,16 @@ def _memarg(offset):
 @pytest.mark.parametrize("bits", [32, 64])
 def test_engine_tiers_agree_on_wrapping_sums(bits):
     """Tier 1 corrects the sum or difference of two variables with one test
-    instead of a mask (translate._Entry.wrap): in a local, in a slot, and
-    as an address (where a wrapped address is in bounds and the unwrapped
+    instead of a mask (translate._Entry.wrap): in a local, in a slot, as
+    an operand, and as an address (where a wrapped address is in bounds and the unwrapped
     one is not); boundary values on both sides."""
     p, t = ("i32", I32) if bits == 32 else ("i64", I64)
     loads = {"local": lambda body: body + op("local.set") + u32(2) + get(2),
              # entering a block writes the pending value to its slot
-             "slot": lambda body: body + op("block") + EMPTY_BLOCK + END}
+             "slot": lambda body: body + op("block") + EMPTY_BLOCK + END,
+             # an operand of an operation that needs it in range
+             "operand": lambda body: body + get(0) + op(p + ".lt_u")
+             + (op("i64.extend_i32_u") if bits == 64 else b"")}
     funcs = []
     for operation in ("add", "sub"):
         for context, shape in loads.items():
