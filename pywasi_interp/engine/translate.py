@@ -315,7 +315,11 @@ class Translator:
         expr = _inline_rotate(op, subst)
         if expr is None:
             template, mask = _WIDE_RESULTS.get(op.name, (None, None))
-            if template is not None and (mask is not None or any_wide):
+            if template is not None and op.name in _ANDS and any(
+                    _is_literal(value) for value in subst.values()):
+                # a literal operand bounds the result: no mask, wide or not
+                expr = _substitute(template, subst)
+            elif template is not None and (mask is not None or any_wide):
                 wide = _fold_constants(_substitute(template, subst))
                 expr = "(%s) & %s" % (wide, mask or _MASKS[op.name[:3]])
                 if not any_wide and _CORRECT_BY_TEST:
@@ -587,6 +591,8 @@ for _p, _bits in (("i32", 31), ("i64", 63)):
         _WIDE_OPERANDS[_p + "." + _name] = ("a",)
 _WIDE_OPERANDS["i64.extend32_s"] = ("a",)
 _WIDE_OPERANDS["i32.wrap_i64"] = ("a",)
+_WIDE_RESULTS["i32.wrap_i64"] = ("a", _MASKS["i32"])
+_ANDS = ("i32.and", "i64.and")
 # Sums and differences of in-range operands: (sign, modulus) (see _Entry).
 # CPython: a test and a rare correction cost less than a mask by the
 # two-digit 0xFFFFFFFF; PyPy's JIT masks a machine word in one instruction
