@@ -28,8 +28,11 @@ more than 20 deep (or that compile() rejects for its nesting) is
 translated by flat.py as a state machine instead; a function too large to
 compile quickly stays in tier 0 (``TranslationUnsupported``).  Memory bounds: addresses are
 unsigned, so struct's own range check (``struct.error``) and bytearray
-indexing (``IndexError``) catch every out-of-bounds access without a wrap
-around; both are turned into the spec's trap at the function boundary.
+and memoryview indexing (``IndexError``) catch every out-of-bounds access
+without a wrap around; both are turned into the spec's trap at the
+function boundary.  On CPython, an access whose address alignment.py
+proves a multiple of its width reads a memoryview of that width instead of
+calling struct (the views live in the memory's code namespace).
 SIMD loads and stores call simd.py, which checks bounds and traps itself;
 other SIMD instructions are opcode-table templates like the scalar ones
 (``imm``, a lane index or the shuffle's lanes, becomes a literal).
@@ -46,6 +49,7 @@ from ..errors import Trap, TrapKind, ExhaustionError
 from ..types import PAGE_SIZE, V128
 from ..values import default_raw
 from . import runtime_ops as R
+from .alignment import aligned_accesses
 from .compile import blocktype_arity
 
 __all__ = ["translate_function", "TranslationUnsupported"]
@@ -53,6 +57,7 @@ __all__ = ["translate_function", "TranslationUnsupported"]
 MAX_NESTING = 20            # CPython allows 20 nested blocks per function; the try is one
 MAX_BODY = 60000            # instructions; beyond this compile() gets slow
 MAX_EXPR = 160              # characters of a symbolic expression
+MAX_ANALYSED = 3000         # instructions; larger bodies skip the alignment analysis
 
 _LOADS = {
     "i32.load": ("u32", ""), "i64.load": ("u64", ""), "f32.load": ("u32", ""),
@@ -69,6 +74,10 @@ _STORES = {
     "i32.store16": ("u16", " & 0xFFFF"), "i64.store8": (None, " & 0xFF"),
     "i64.store16": ("u16", " & 0xFFFF"), "i64.store32": ("u32", " & 0xFFFFFFFF"),
 }
+# Aligned accesses of these kinds read a memoryview of the memory (CPython
+# only: on PyPy a memoryview item costs many times a struct call).
+_VIEWS = {"u16": "MV_H", "u32": "MV_I", "u64": "MV_Q", "f64": "MV_D"}
+_USE_VIEWS = sys.implementation.name == "cpython" and sys.byteorder == "little"
 _STRUCTS = {"u32": "<I", "u64": "<Q", "f64": "<d", "s8": "<b", "s16": "<h",
             "u16": "<H", "s32": "<i"}
 _NAMESPACE = {"N": N, "math": math, "Trap": Trap, "TrapKind": TrapKind,
@@ -161,6 +170,10 @@ class Translator:
         # With fuel or a timeout, each loop iteration and each call charge
         # their instructions at once (see _metering_costs).
         self.costs = _metering_costs(self.body) if func.store.metered else None
+        # Aligned accesses go through memoryviews (memory.code_namespace):
+        # {index: known zero low bits of the address}, worked out at the
+        # first access that could use a view.
+        self.aligned = None
 
     # --- emission helpers ----------------------------------------------------
     def emit(self, line):
@@ -193,6 +206,18 @@ class Translator:
         if expr not in self.bound:
             self.bound[expr] = "b%d" % len(self.bound)
         return self.bound[expr]
+
+    def view(self, op, kind):
+        """The memoryview access (``%s`` for the address) for this load or
+        store if its address is known to be aligned, else None."""
+        view = _VIEWS.get(kind)
+        if view is None or not _USE_VIEWS or len(self.body) > MAX_ANALYSED:
+            return None
+        if self.aligned is None:
+            self.aligned = aligned_accesses(self.func)
+        if self.aligned.get(self.index, 0) < op.align:
+            return None
+        return "%s[%%s >> %d]" % (view, op.align)
 
     # --- the symbolic stack ----------------------------------------------------
     def push(self, expr, reads, wide=None, wrap=None):
@@ -999,8 +1024,11 @@ def _load(t, op, imm):
     kind, suffix = _LOADS[op.name]
     address = t.pop().expr
     ea = "%s + %d" % (_paren(address), imm[1]) if imm[1] else address
+    view = t.view(op, kind)
     if kind is None:
         t.push_slot_value("mem[%s]" % ea)
+    elif view is not None:
+        t.push_slot_value(view % _paren(ea))
     else:
         t.push_slot_value("ld_%s(mem, %s)[0]%s" % (kind, ea, suffix))
 
@@ -1010,10 +1038,14 @@ def _store(t, op, imm):
     value = t.pop().expr
     address = t.pop().expr
     ea = "%s + %d" % (_paren(address), imm[1]) if imm[1] else address
+    view = t.view(op, kind)
     if kind is None:
         t.emit("mem[%s] = %s%s" % (ea, _paren(value), mask))
+        return
+    value = "%s%s" % (_paren(value), mask) if mask else value
+    if view is not None:
+        t.emit("%s = %s" % (view % _paren(ea), value))
     else:
-        value = "%s%s" % (_paren(value), mask) if mask else value
         t.emit("st_%s(mem, %s, %s)" % (kind, ea, value))
 
 
@@ -1106,13 +1138,16 @@ def translate_function(func):
         code, consts = _compile(func)
         if cache is not None:
             cache.save(func, code, consts)
-    namespace = dict(_NAMESPACE)
+    instance = func.instance
+    memory = instance.memory
+    if memory is not None and _USE_VIEWS:
+        namespace = memory.code_namespace(_NAMESPACE)
+    else:
+        namespace = dict(_NAMESPACE)
     if any(op.prefix == O.PREFIX_FD for op, _, _ in func.ast.body):
         from .. import simd         # SIMD semantics load on first use
         namespace["S"] = simd
     exec(code, namespace)
-    instance = func.instance
-    memory = instance.memory
     return namespace["make"](func, func.store, memory.data if memory else None, memory,
                              instance.globals, instance.funcs, instance.tables,
                              instance.elems, instance.datas, instance.types, *consts)
@@ -1122,13 +1157,17 @@ def _compile(func):
     """(code object of the ``make`` factory, its constant arguments): the
     structured form, or the state machine where that is nested too deeply
     (always, for the "flat" engine)."""
+    aligned = None
     if func.store.engine != "flat":
+        structured = Translator(func)
         try:
-            return _compile_with(Translator(func))
+            return _compile_with(structured)
         except _TooDeep:
-            pass
+            aligned = structured.aligned
     from .flat import FlatTranslator
-    return _compile_with(FlatTranslator(func))
+    flat = FlatTranslator(func)
+    flat.aligned = aligned
+    return _compile_with(flat)
 
 
 def _compile_with(translator):

@@ -1,8 +1,12 @@
 """Memory instances (spec "Memory Instances"): a bytearray grown in place.
 
 The bytearray object is never replaced, only extended, so compiled code may
-hold a reference to it across ``memory.grow``.  Runtime objects report facts
-(out of bounds, over limit); the engine turns them into spec traps.
+hold a reference to it across ``memory.grow``.  Memoryviews of it, which
+tier 1 reads aligned values through, are another matter: a bytearray cannot
+be resized while views of it exist, so ``grow`` releases them and puts new
+ones in the namespace the code reads them from (``code_namespace``).
+Runtime objects report facts (out of bounds, over limit); the engine turns
+them into spec traps.
 """
 
 from ..errors import Trap, TrapKind, ExhaustionError
@@ -12,6 +16,7 @@ from ..types import PAGE_SIZE, MAX_PAGES, Limits, MemoryType
 __all__ = ["MemoryInstance"]
 
 _CHUNK_PAGES = 16                           # 1 MiB of zeros per extend
+_VIEW_FORMATS = (("MV_H", "H"), ("MV_I", "I"), ("MV_Q", "Q"), ("MV_D", "d"))
 
 
 class MemoryInstance:
@@ -21,7 +26,7 @@ class MemoryInstance:
     type's own maximum: growth beyond it fails as if the maximum were reached.
     """
 
-    __slots__ = ("type", "data", "max_pages")
+    __slots__ = ("type", "data", "max_pages", "_namespace")
 
     def __init__(self, store, memtype):
         """Raises ExhaustionError if the minimum exceeds the store's cap."""
@@ -37,6 +42,7 @@ class MemoryInstance:
             raise ExhaustionError("memory limit exceeded: %d pages needed, %d allowed"
                                   % (limits.min, cap))
         self.max_pages = cap
+        self._namespace = None
         try:
             self.data = bytearray(limits.min * PAGE_SIZE)
         except MemoryError:
@@ -61,6 +67,9 @@ class MemoryInstance:
         new = old + delta
         if new > self.max_pages:
             return -1
+        if delta == 0:
+            return old
+        self._release_views()
         try:
             # In chunks: extending by one huge zero object would hold the
             # whole growth twice in host memory at the peak.
@@ -71,10 +80,36 @@ class MemoryInstance:
         except MemoryError:
             del self.data[old * PAGE_SIZE:]
             return -1
+        finally:
+            self._make_views()
         # The type's minimum follows the current size (spec: memory grow
         # updates the limits), which matters for later import matching.
         self.type = MemoryType(Limits(new, self.type.limits.max))
         return old
+
+    def code_namespace(self, base):
+        """The globals of compiled code using this memory: a copy of
+        ``base`` made on the first call, plus memoryviews of ``data`` as
+        arrays of unsigned 16, 32 and 64-bit ints and doubles in the
+        machine's byte order (``MV_H``, ``MV_I``, ``MV_Q``, ``MV_D``),
+        replaced there whenever the memory grows."""
+        if self._namespace is None:
+            self._namespace = dict(base)
+            self._make_views()
+        return self._namespace
+
+    def _make_views(self):
+        if self._namespace is not None:
+            whole = memoryview(self.data)
+            self._namespace["MV_B"] = whole
+            for name, fmt in _VIEW_FORMATS:
+                self._namespace[name] = whole.cast(fmt)
+
+    def _release_views(self):
+        if self._namespace is not None:
+            for name, _ in _VIEW_FORMATS:
+                self._namespace[name].release()
+            self._namespace["MV_B"].release()
 
     def in_bounds(self, addr, length):
         """True when [addr, addr+length) lies inside memory (addr unsigned)."""

@@ -1,0 +1,285 @@
+"""Which memory accesses are provably aligned: a forward dataflow analysis
+over one function body, for tier 1.
+
+An address known to be a multiple of the access width lets tier 1 read and
+write through a memoryview cast to that width (``view[address >> 3]``),
+about a third cheaper than a struct call; one not known to be aligned keeps
+the struct call, since a memoryview cannot read across its items.  So the
+analysis must be sound, never optimistic.
+
+Each value is abstracted to the number of its low bits known to be zero,
+capped at ``CAP`` (3: a multiple of 8).  Constants give their own count;
+sums, differences, ors and xors keep the smaller count of their operands,
+ands the larger, products the sum, shifts left by a constant add the
+count; wrapping and extending keep it; everything else (loads, call
+results, parameters, globals) knows nothing.  Locals are followed through
+the structured control flow: a block or if merges the states of the
+branches that leave it (the smaller count wins), and a loop is walked
+again with its header state lowered until the states that reach it from
+its back edges add nothing (counts only fall, so this ends).
+"""
+
+from .compile import blocktype_arity
+
+__all__ = ["aligned_accesses", "CAP"]
+
+CAP = 3
+_UNKNOWN = (0, None)        # (known zero low bits, constant value or None)
+_STRUCTURE = frozenset(("block", "loop", "if", "else", "end"))
+
+
+def aligned_accesses(func):
+    """{instruction index: known zero low bits of the effective address}
+    for every reachable load and store of ``func`` (a WasmFunc)."""
+    walk = _Walk(func)
+    walk.run()
+    return walk.found
+
+
+def _zeros(value):
+    if value == 0:
+        return CAP
+    return min(CAP, (value & -value).bit_length() - 1)
+
+
+def _merge(into, state):
+    """The merge of two local states (None: no path reaches)."""
+    if into is None:
+        return None if state is None else list(state)
+    if state is not None:
+        for i, zeros in enumerate(state):
+            if zeros < into[i]:
+                into[i] = zeros
+    return into
+
+
+class _Frame:
+    __slots__ = ("kind", "start", "base", "nparams", "nresults", "entry", "out",
+                 "back", "else_state")
+
+    def __init__(self, kind, start, base, nparams, nresults, entry):
+        self.kind = kind
+        self.start = start          # instruction index of a loop
+        self.base = base            # stack height below the params
+        self.nparams = nparams
+        self.nresults = nresults
+        self.entry = entry          # locals at a loop's header (assumed)
+        self.out = None             # locals merged over the exits
+        self.back = None            # locals merged over a loop's back edges
+        self.else_state = None      # locals on an if's false path
+
+
+class _Walk:
+    def __init__(self, func):
+        self.body = func.ast.body
+        self.heights = func.heights
+        self.types = func.instance.types
+        self.funcs = func.instance.funcs
+        nparams = len(func.type.params)
+        nlocals = nparams + sum(count for count, _ in func.ast.locals)
+        # parameters are unknown; declared locals start at zero
+        self.locals = [0] * nparams + [CAP] * (nlocals - nparams)
+        self.stack = []
+        self.frames = [_Frame("function", 0, 0, 0, len(func.type.results), None)]
+        self.found = {}
+
+    def run(self):
+        index = 0
+        body = self.body
+        rules = _RULES
+        while index < len(body):
+            op, imm, _ = body[index]
+            name = op.name
+            if name in _STRUCTURE:
+                index = self.structure(index, name, imm)
+            elif self.locals is not None:
+                rule = rules.get(op)
+                if rule is None:
+                    rule = rules[op] = _rule_for(op)
+                rule(self, index, op, imm)
+            index += 1
+
+    # --- structure ----------------------------------------------------------
+    def structure(self, index, name, imm):
+        """Handle a structured instruction; returns the index to go on from
+        (a loop's start again when its header state had to fall)."""
+        reachable = self.locals is not None
+        if name in ("block", "loop", "if"):
+            if name == "if" and reachable:
+                self.stack.pop()
+            nparams, nresults = blocktype_arity(self.types, imm)
+            base = len(self.stack) - nparams if reachable else 0
+            entry = list(self.locals) if name == "loop" and reachable else None
+            frame = _Frame(name, index, base, nparams, nresults, entry)
+            if name == "if" and reachable:
+                frame.else_state = list(self.locals)
+            self.frames.append(frame)
+            return index
+        frame = self.frames[-1]
+        if name == "else":
+            frame.out = _merge(frame.out, self.locals)
+            self.locals, frame.else_state = frame.else_state, None
+            self.stack = self.stack[:frame.base] + [_UNKNOWN] * frame.nparams
+            frame.kind = "else"
+            return index
+        # end
+        if frame.kind == "function":
+            return index
+        self.frames.pop()
+        if frame.kind == "loop":
+            back = frame.back
+            if back is not None and any(b < e for b, e in zip(back, frame.entry)):
+                # a back edge brings less than assumed: walk the loop again
+                entry = _merge(list(frame.entry), back)
+                again = _Frame("loop", frame.start, frame.base, frame.nparams,
+                               frame.nresults, entry)
+                self.frames.append(again)
+                self.locals = list(entry)
+                self.stack = self.stack[:frame.base] + [_UNKNOWN] * frame.nparams
+                return frame.start
+            out = self.locals
+        else:
+            out = _merge(frame.out, self.locals)
+            if frame.kind == "if":          # no else: the false path joins here
+                out = _merge(out, frame.else_state)
+        self.locals = out
+        self.stack = self.stack[:frame.base] + [_UNKNOWN] * frame.nresults
+        return index
+
+    def branch(self, depth):
+        frame = self.frames[-1 - depth]
+        if frame.kind == "loop":
+            frame.back = _merge(frame.back, self.locals)
+        elif frame.kind != "function":
+            frame.out = _merge(frame.out, self.locals)
+
+    # --- straight-line code: one rule per instruction (_NAMED, _rule_for) --
+    def local_get(self, index, op, imm):
+        self.stack.append((self.locals[imm], None))
+
+    def local_set(self, index, op, imm):
+        self.locals[imm] = self.stack.pop()[0]
+
+    def local_tee(self, index, op, imm):
+        self.locals[imm] = self.stack[-1][0]
+
+    def int_const(self, index, op, imm):
+        self.stack.append((_zeros(imm), imm))
+
+    def push_unknown(self, index, op, imm):
+        self.stack.append(_UNKNOWN)
+
+    def pop_one(self, index, op, imm):
+        self.stack.pop()
+
+    def keep(self, index, op, imm):
+        self.stack[-1] = (self.stack[-1][0], None)
+
+    def select(self, index, op, imm):
+        stack = self.stack
+        del stack[-1]
+        b = stack.pop()
+        stack[-1] = (min(stack[-1][0], b[0]), None)
+
+    def add_like(self, index, op, imm):
+        b = self.stack.pop()
+        self.stack[-1] = (min(self.stack[-1][0], b[0]), None)
+
+    def and_(self, index, op, imm):
+        b = self.stack.pop()
+        self.stack[-1] = (max(self.stack[-1][0], b[0]), None)
+
+    def mul(self, index, op, imm):
+        b = self.stack.pop()
+        self.stack[-1] = (min(CAP, self.stack[-1][0] + b[0]), None)
+
+    def shl(self, index, op, imm):
+        count = self.stack.pop()[1]
+        zeros = self.stack[-1][0]
+        if count is not None:
+            zeros = min(CAP, zeros + (count & (31 if op.name[1] == "3" else 63)))
+        self.stack[-1] = (zeros, None)
+
+    def generic(self, index, op, imm):
+        stack = self.stack
+        del stack[len(stack) - len(op.params):]
+        stack.extend([_UNKNOWN] * len(op.results))
+
+    def call(self, index, op, imm):
+        if op.name == "call":
+            functype, count = self.funcs[imm].type, 0
+        else:
+            functype, count = self.types[imm[0]], 1         # and the table index
+        count += len(functype.params)
+        del self.stack[len(self.stack) - count:]
+        self.stack.extend([_UNKNOWN] * len(functype.results))
+
+    def load(self, index, op, imm):
+        self.record(index, self.stack[-1][0], imm[1])
+        self.stack[-1] = _UNKNOWN
+
+    def store(self, index, op, imm):
+        self.record(index, self.stack[-2][0], imm[1])
+        del self.stack[-2:]
+
+    def record(self, index, zeros, offset):
+        zeros = min(zeros, _zeros(offset))
+        previous = self.found.get(index)
+        self.found[index] = zeros if previous is None else min(previous, zeros)
+
+    def br(self, index, op, imm):
+        self.branch(imm)
+        self.locals = None
+
+    def br_if(self, index, op, imm):
+        self.stack.pop()
+        self.branch(imm)
+
+    def br_table(self, index, op, imm):
+        self.stack.pop()
+        labels, default = imm
+        for depth in set(labels) | {default}:
+            self.branch(depth)
+        self.locals = None
+
+    def end_path(self, index, op, imm):
+        self.locals = None
+
+    def resync(self, index, op, imm):
+        """An instruction without a rule of its own: the validator's height
+        of the next instruction, every value unknown (sound, if lossy)."""
+        self.stack = [_UNKNOWN] * max(0, self.heights[index + 1])
+
+
+_NAMED = {
+    "local.get": _Walk.local_get, "local.set": _Walk.local_set,
+    "local.tee": _Walk.local_tee, "i32.const": _Walk.int_const,
+    "i64.const": _Walk.int_const, "global.get": _Walk.push_unknown,
+    "f32.const": _Walk.push_unknown, "f64.const": _Walk.push_unknown,
+    "v128.const": _Walk.push_unknown, "ref.null": _Walk.push_unknown,
+    "ref.func": _Walk.push_unknown, "global.set": _Walk.pop_one, "drop": _Walk.pop_one,
+    "nop": lambda *args: None, "select": _Walk.select, "select_t": _Walk.select,
+    "call": _Walk.call, "call_indirect": _Walk.call, "br": _Walk.br,
+    "br_if": _Walk.br_if, "br_table": _Walk.br_table, "return": _Walk.end_path,
+    "unreachable": _Walk.end_path,
+}
+for _p in ("i32", "i64"):
+    for _name in ("add", "sub", "or", "xor"):
+        _NAMED["%s.%s" % (_p, _name)] = _Walk.add_like
+    _NAMED[_p + ".and"] = _Walk.and_
+    _NAMED[_p + ".mul"] = _Walk.mul
+    _NAMED[_p + ".shl"] = _Walk.shl
+for _name in ("i32.wrap_i64", "i64.extend_i32_u", "i64.extend_i32_s"):
+    _NAMED[_name] = _Walk.keep
+_RULES = {}                 # Op -> rule, filled on first sight
+
+
+def _rule_for(op):
+    rule = _NAMED.get(op.name)
+    if rule is not None:
+        return rule
+    if op.width is not None and op.name[:3] in ("i32", "i64", "f32", "f64"):
+        return _Walk.store if ".store" in op.name else _Walk.load
+    if op.params is not None:
+        return _Walk.generic
+    return _Walk.resync
