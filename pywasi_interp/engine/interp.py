@@ -42,6 +42,8 @@ class _Factories(dict):
         row = _TEMPLATE_ROWS.get(name)
         if row is not None:
             made = _template_factory(row)
+        elif name in _SCALAR_MEMORY_ROWS:
+            made = _memory_factory(*_SCALAR_MEMORY_ROWS[name])
         elif name in _SIMD_MEMORY_ROWS:
             made = _simd_memory_factory(_SIMD_MEMORY_ROWS[name])
         else:
@@ -51,7 +53,7 @@ class _Factories(dict):
 
     def __contains__(self, name):
         return (dict.__contains__(self, name) or name in _TEMPLATE_ROWS
-                or name in _SIMD_MEMORY_ROWS)
+                or name in _SCALAR_MEMORY_ROWS or name in _SIMD_MEMORY_ROWS)
 
 
 FACTORIES = _Factories()
@@ -364,12 +366,13 @@ def _memory_factory(row, template, fmt, convert):
     return namespace["make"]
 
 
-for _name, (_fmt, _convert) in _LOAD_FORMS.items():
-    _row = O.BY_NAME[_name]
-    FACTORIES[_row.handler_name] = _memory_factory(_row, _LOAD, _fmt, _convert)
-for _name, (_fmt, _convert) in _STORE_FORMS.items():
-    _row = O.BY_NAME[_name]
-    FACTORIES[_row.handler_name] = _memory_factory(_row, _STORE, _fmt, _convert)
+# Made on first use, as the template handlers are (compile() costs ~0.1 ms
+# a handler, at every start of the process).
+_SCALAR_MEMORY_ROWS = {}
+for _forms, _template in ((_LOAD_FORMS, _LOAD), (_STORE_FORMS, _STORE)):
+    for _name, (_fmt, _convert) in _forms.items():
+        _row = O.BY_NAME[_name]
+        _SCALAR_MEMORY_ROWS[_row.handler_name] = (_row, _template, _fmt, _convert)
 
 
 # SIMD loads and stores: simd.py does the bounds check and the access, so

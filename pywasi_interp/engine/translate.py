@@ -57,7 +57,7 @@ __all__ = ["translate_function", "TranslationUnsupported"]
 MAX_NESTING = 20            # CPython allows 20 nested blocks per function; the try is one
 MAX_BODY = 60000            # instructions; beyond this compile() gets slow
 MAX_EXPR = 160              # characters of a symbolic expression
-MAX_ANALYSED = 3000         # instructions; larger bodies skip the alignment analysis
+MAX_ANALYSED = 2000         # instructions; larger bodies skip the alignment analysis
 
 _LOADS = {
     "i32.load": ("u32", ""), "i64.load": ("u64", ""), "f32.load": ("u32", ""),
