@@ -35,6 +35,8 @@ __all__ = ["FlatTranslator"]
 class FlatTranslator(Translator):
     """Produces the state-machine source of one function."""
 
+    track_floors = False
+
     def __init__(self, func):
         super().__init__(func)
         self.indent = 0

@@ -144,6 +144,8 @@ class _Ctrl:
 class Translator:
     """Produces the Python source of one function."""
 
+    track_floors = True         # the state machine's jumps join anywhere: off there
+
     def __init__(self, func):
         self.func = func
         ast_func = func.ast
@@ -174,6 +176,10 @@ class Translator:
         # {index: known zero low bits of the address}, worked out at the
         # first access that could use a view.
         self.aligned = None
+        # Lower bounds of locals known here from a br_if that fell through
+        # (``if l0 < 2: break`` leaves l0 >= 2): subtracting up to the bound
+        # needs no wrap-around test.  Forgotten at assignments and joins.
+        self.floors = {}
 
     # --- emission helpers ----------------------------------------------------
     def emit(self, line):
@@ -275,7 +281,9 @@ class Translator:
         return any(slot in entry.reads for entry in self.stack)
 
     def protect(self, var, skip=None):
-        """Write to their slots the entries (but ``skip``) that read ``var``."""
+        """Write to their slots the entries (but ``skip``) that read ``var``,
+        which is about to change (so its floor is forgotten too)."""
+        self.floors.pop(var, None)
         for position, entry in enumerate(self.stack):
             if position != skip and var in entry.reads and entry.expr != "s%d" % position:
                 self.materialize(position)
@@ -388,6 +396,9 @@ class Translator:
         x = self.stack[position]
         del self.stack[-2:]
         expr, wide = form
+        if wide is not None and wide.startswith("{x} - ") and \
+                self.floors.get(x.expr, 0) >= int(wide[6:]):
+            expr = wide                 # x is known not to go below zero
         self.push(expr.format(x=x.expr), x.reads, wide.format(x=x.expr) if wide else None)
         return True
 
@@ -405,6 +416,7 @@ class Translator:
             self.emit("while True:")
             self.indent += 1
         if kind == "loop":
+            self.floors.clear()         # back edges join here
             self.charge(self.index)
         if kind == "if":
             self.emit("if %s:" % _truth(condition))
@@ -430,6 +442,7 @@ class Translator:
         self.emit("else:")
         self.indent += 1
         ctrl.else_seen = True
+        self.floors.clear()
         self.reset_stack(ctrl.height + ctrl.nparams)
 
     def fall_through(self, ctrl):
@@ -460,6 +473,7 @@ class Translator:
 
     def end_construct(self, reachable):
         ctrl = self.ctrls.pop()
+        self.floors.clear()
         if ctrl.kind == "function":
             if reachable:
                 self.emit_return(ctrl.nresults)
@@ -879,6 +893,10 @@ def _br_if(t, op, imm):
     t.indent += 1
     t.branch(imm)
     t.indent -= 1
+    floor = _FLOOR_TESTS.match(cond) if t.track_floors else None
+    if floor is not None:
+        var, bound = floor.group(1), floor.group(2)
+        t.floors[var] = 1 if bound is None else int(bound)
 
 
 def _br_table(t, op, imm):
@@ -889,6 +907,11 @@ def _br_table(t, op, imm):
         t.emit("_i = %s" % index)
         index = "_i"
     t.branch_table(index, labels, default)
+
+
+# Branch conditions that, when false, bound a local from below: ``l < c``
+# (unsigned, or signed with a positive literal) and ``l == 0``.
+_FLOOR_TESTS = re.compile(r"^1 if (l[0-9]+) (?:< ([0-9]+)(?: or \1 >= [0-9]+)?|== 0) else 0$")
 
 
 def _branch_chain(t, index, labels, default):

@@ -276,6 +276,40 @@ def test_engine_tiers_agree_on_wrapping_sums(bits):
                 assert results[0] == results[1] == results[2], (fname, a, b, results)
 
 
+def test_engine_tiers_agree_on_branch_facts():
+    """Tier 1 drops the wrap-around test of ``x - c`` where a br_if that fell
+    through proved x >= c (translate.Translator.floors); the proof must not
+    outlive an assignment to x, a loop header or a join."""
+    def body(test, after):
+        return (op("block") + EMPTY_BLOCK + get(0) + test + op("br_if") + u32(0)
+                + after + op("local.set") + u32(0) + END + get(0) + END)
+    minus = lambda c: get(0) + i32_const(c) + op("i32.sub")
+    lt_u = lambda c: i32_const(c) + op("i32.lt_u")
+    lt_s = lambda c: i32_const(c) + op("i32.lt_s")
+    funcs = [
+        ("sub_below", I32, I32, body(lt_u(2), minus(2)), ()),
+        ("sub_beyond", I32, I32, body(lt_u(2), minus(3)), ()),
+        ("signed", I32, I32, body(lt_s(5), minus(5)), ()),
+        ("eqz", I32, I32, body(op("i32.eqz"), minus(1)), ()),
+        # x >= 1, then x = 0: the floor is gone
+        ("reassigned", I32, I32, body(op("i32.eqz"), i32_const(0) + op("local.set") + u32(0)
+                                      + minus(1)), ()),
+        # x >= 1 before a loop that takes 1 from x twice: the loop header
+        # (reached again by the back edge) knows nothing
+        ("loop", I32 + I32, I32,
+         op("block") + EMPTY_BLOCK + get(0) + op("i32.eqz") + op("br_if") + u32(0)
+         + op("loop") + EMPTY_BLOCK + minus(1) + op("local.set") + u32(0)
+         + get(1) + i32_const(1) + op("i32.sub") + op("local.tee") + u32(1)
+         + op("br_if") + u32(0) + END + END + get(0) + i32_const(1) + op("i32.shr_u") + END, ()),
+    ]
+    exports = [instance(build(funcs), tier).exports for tier in TIERS]
+    for x in (0, 1, 2, 3, 4, 5, 6, 2 ** 31 - 1, -2 ** 31, -1):
+        for fname, params, _, _, _ in funcs:
+            args = (x, 2) if params == I32 + I32 else (x,)
+            results = [outcome_of(e[fname], args) for e in exports]
+            assert results[0] == results[1] == results[2], (fname, x, results)
+
+
 def outcome_of(function, args):
     try:
         return function(*args)
