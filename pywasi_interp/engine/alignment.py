@@ -60,7 +60,7 @@ class _Frame:
     def __init__(self, kind, start, base, nparams, nresults, entry):
         self.kind = kind
         self.start = start          # instruction index of a loop
-        self.base = base            # stack height below the params
+        self.base = base            # stack height below the params (None: dead)
         self.nparams = nparams
         self.nresults = nresults
         self.entry = entry          # locals at a loop's header (assumed)
@@ -108,7 +108,9 @@ class _Walk:
             if name == "if" and reachable:
                 self.stack.pop()
             nparams, nresults = blocktype_arity(self.types, imm)
-            base = len(self.stack) - nparams if reachable else 0
+            # (dead code keeps no stack: a construct entered there leaves
+            # the stack alone at its end)
+            base = len(self.stack) - nparams if reachable else None
             entry = list(self.locals) if name == "loop" and reachable else None
             frame = _Frame(name, index, base, nparams, nresults, entry)
             if name == "if" and reachable:
@@ -119,7 +121,8 @@ class _Walk:
         if name == "else":
             frame.out = _merge(frame.out, self.locals)
             self.locals, frame.else_state = frame.else_state, None
-            self.stack = self.stack[:frame.base] + [_UNKNOWN] * frame.nparams
+            if frame.base is not None:
+                self.stack = self.stack[:frame.base] + [_UNKNOWN] * frame.nparams
             frame.kind = "else"
             return index
         # end
@@ -143,7 +146,8 @@ class _Walk:
             if frame.kind == "if":          # no else: the false path joins here
                 out = _merge(out, frame.else_state)
         self.locals = out
-        self.stack = self.stack[:frame.base] + [_UNKNOWN] * frame.nresults
+        if frame.base is not None:
+            self.stack = self.stack[:frame.base] + [_UNKNOWN] * frame.nresults
         return index
 
     def branch(self, depth):

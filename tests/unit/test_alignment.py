@@ -96,6 +96,15 @@ def test_alignment_merges_locals_at_joins():
     assert address_zeros(body, locals_=[(1, I32)]) == 2
 
 
+def test_alignment_keeps_the_stack_across_dead_code():
+    # the address (8) waits below an if whose then-arm branches away and
+    # then holds a dead block: the values below the if are still there
+    body = (i32_const(8) + get(0) + op("if") + EMPTY_BLOCK + op("br") + u32(0)
+            + op("block") + EMPTY_BLOCK + END + op("else") + END + load_at(b"")[:-1]
+            + op("drop") + i32_const(0) + op("f64.convert_i32_u") + END)
+    assert address_zeros(body, locals_=[]) == 3
+
+
 @pytest.mark.parametrize("start, step, offset", [
     (16, 8, 0), (4, 8, 0), (16, 4, 0), (16, 8, 4), (1, 8, 0), (0, 8, 8),
 ])
