@@ -21,7 +21,7 @@ its back edges add nothing (counts only fall, so this ends).
 
 from .compile import blocktype_arity
 
-__all__ = ["aligned_accesses", "CAP"]
+__all__ = ["aligned_accesses", "conditional_accesses", "region_end", "CAP", "CONTROL"]
 
 CAP = 3
 _UNKNOWN = (0, None)        # (known zero low bits, constant value or None)
@@ -287,3 +287,124 @@ def _rule_for(op):
     if op.params is not None:
         return _Walk.generic
     return _Walk.resync
+
+
+# --- straight-line regions: alignment that one test at their start buys ------
+
+CONTROL = frozenset(("block", "loop", "if", "else", "end", "br", "br_if", "br_table",
+                     "return", "unreachable"))
+
+
+def region_end(body, start):
+    """The index of the first control instruction from ``start`` on."""
+    index = start
+    while body[index][0].name not in CONTROL:
+        index += 1
+    return index
+
+
+def conditional_accesses(func, start, end, wanted):
+    """Accesses in the straight-line code [start, end) that are aligned if
+    some locals are, at ``start``, multiples of 2**zeros.
+
+    ``wanted`` maps the instruction indexes of the accesses worth it to
+    the zero low bits each needs.  Returns (the locals to test, zeros, the
+    accesses that test makes aligned) when it makes two or more, else
+    None.  A value is abstracted to (its known zero low bits if the tested
+    locals have ``zeros`` of them, the locals that rests on, its constant
+    value or None)."""
+    if not wanted:
+        return None
+    zeros = max(wanted.values())
+    body = func.ast.body
+    assigned = {}               # local -> its abstract value, once set here
+    stack = []
+    found = {}
+    for index in range(start, end):
+        op, imm, _ = body[index]
+        name = op.name
+        if name == "local.get":
+            stack.append(assigned.get(imm, (zeros, frozenset((imm,)), None)))
+        elif name in ("local.set", "local.tee"):
+            assigned[imm] = stack[-1]
+            if name == "local.set":
+                stack.pop()
+        elif name in ("i32.const", "i64.const"):
+            stack.append((_zeros(imm), _NONE, imm))
+        elif op.width is not None and name[:3] in ("i32", "i64", "f32", "f64"):
+            store = ".store" in name
+            address = stack[-2] if store else stack[-1]
+            if index in wanted and address[1] and \
+                    min(address[0], _zeros(imm[1])) >= wanted[index]:
+                found[index] = address[1]
+            if store:
+                del stack[-2:]
+            else:
+                stack[-1] = _OPAQUE
+        elif name in _REGION_RULES:
+            b = stack.pop()
+            stack[-1] = _REGION_RULES[name](stack[-1], b, name)
+        elif name in _KEEP_NAMES:
+            stack[-1] = stack[-1][:2] + (None,)
+        elif name in ("f32.const", "f64.const", "v128.const", "global.get"):
+            stack.append(_OPAQUE)
+        elif name in ("drop", "global.set"):
+            stack.pop()
+        else:
+            stack = _effect(func, op, imm, stack, index)
+    if len(found) < 2:
+        return None
+    return sorted(frozenset().union(*found.values())), zeros, set(found)
+
+
+_NONE = frozenset()
+_OPAQUE = (0, _NONE, None)
+
+
+def _effect(func, op, imm, stack, index):
+    """The stack after an instruction the region rules do not follow: its
+    results unknown."""
+    if op.params is not None:
+        popped, pushed = len(op.params), len(op.results)
+    elif op.name in ("call", "call_indirect"):
+        functype = (func.instance.funcs[imm].type if op.name == "call"
+                    else func.instance.types[imm[0]])
+        popped = len(functype.params) + (op.name == "call_indirect")
+        pushed = len(functype.results)
+    else:
+        return [_OPAQUE] * max(0, func.heights[index + 1])
+    return stack[:len(stack) - popped] + [_OPAQUE] * pushed
+
+
+def _sum_rule(a, b, name):
+    return (min(a[0], b[0]), a[1] | b[1], None)
+
+
+def _and_rule(a, b, name):
+    return (a if a[0] >= b[0] else b)[:2] + (None,)
+
+
+def _mul_rule(a, b, name):
+    for x in (a, b):
+        if x[0] >= CAP and not x[1]:
+            return (CAP, _NONE, None)
+    return (min(CAP, a[0] + b[0]), a[1] | b[1], None)
+
+
+def _shl_rule(a, b, name):
+    if b[2] is None:
+        return a[:2] + (None,)
+    count = b[2] & (31 if name[1] == "3" else 63)
+    if count >= CAP:
+        return (CAP, _NONE, None)
+    return (min(CAP, a[0] + count), a[1], None)
+
+
+_REGION_RULES = {}
+for _p in ("i32", "i64"):
+    for _name in ("add", "sub", "or", "xor"):
+        _REGION_RULES["%s.%s" % (_p, _name)] = _sum_rule
+    _REGION_RULES[_p + ".and"] = _and_rule
+    _REGION_RULES[_p + ".mul"] = _mul_rule
+    _REGION_RULES[_p + ".shl"] = _shl_rule
+_KEEP_NAMES = frozenset(("i32.wrap_i64", "i64.extend_i32_u", "i64.extend_i32_s"))

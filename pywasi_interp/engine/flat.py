@@ -36,6 +36,7 @@ class FlatTranslator(Translator):
     """Produces the state-machine source of one function."""
 
     track_floors = False
+    version_regions = False
 
     def __init__(self, func):
         super().__init__(func)

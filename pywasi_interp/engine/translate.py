@@ -49,7 +49,7 @@ from ..errors import Trap, TrapKind, ExhaustionError
 from ..types import PAGE_SIZE, V128
 from ..values import default_raw
 from . import runtime_ops as R
-from .alignment import aligned_accesses
+from .alignment import aligned_accesses, conditional_accesses, region_end, CONTROL as _CONTROL
 from .compile import blocktype_arity
 
 __all__ = ["translate_function", "TranslationUnsupported"]
@@ -145,6 +145,7 @@ class Translator:
     """Produces the Python source of one function."""
 
     track_floors = True         # the state machine's jumps join anywhere: off there
+    version_regions = True      # and its segments are not versioned either
 
     def __init__(self, func):
         self.func = func
@@ -180,6 +181,7 @@ class Translator:
         # (``if l0 < 2: break`` leaves l0 >= 2): subtracting up to the bound
         # needs no wrap-around test.  Forgotten at assignments and joins.
         self.floors = {}
+        self.assumed = ()           # accesses a versioned region's test aligns
 
     # --- emission helpers ----------------------------------------------------
     def emit(self, line):
@@ -221,9 +223,70 @@ class Translator:
             return None
         if self.aligned is None:
             self.aligned = aligned_accesses(self.func)
-        if self.aligned.get(self.index, 0) < op.align:
+        if self.index not in self.assumed and self.aligned.get(self.index, 0) < op.align:
             return None
         return "%s[%%s >> %d]" % (view, op.align)
+
+    def versioned_region(self, start):
+        """Straight-line code from ``start`` (after a control instruction,
+        inside a loop) whose accesses would be aligned if some locals are
+        is translated twice: with memoryviews under a test of those locals,
+        and as usual otherwise (see alignment.conditional_accesses).
+        Returns the index after it, or None when that is not worth it."""
+        body = self.body
+        if not (self.version_regions and _USE_VIEWS) or self.heights[start] < 0:
+            return None
+        if start and body[start - 1][0].name not in _CONTROL or len(body) > MAX_ANALYSED:
+            return None
+        if not any(ctrl.kind == "loop" for ctrl in self.ctrls):
+            return None
+        end = region_end(body, start)
+        if self.aligned is None:
+            self.aligned = aligned_accesses(self.func)
+        wanted = {}
+        for index in range(start, end):
+            op = body[index][0]
+            kind = (_LOADS.get(op.name) or _STORES.get(op.name) or (None,))[0]
+            if kind in _VIEWS and self.aligned.get(index, 0) < op.align:
+                wanted[index] = op.align
+        plan = conditional_accesses(self.func, start, end, wanted)
+        if plan is None:
+            return None
+        tested, zeros, accesses = plan
+        stack, floors = list(self.stack), dict(self.floors)
+        self.emit("if not (%s) & %d:" % (" | ".join("l%d" % n for n in tested),
+                                        (1 << zeros) - 1))
+        ends = []
+        for assumed in (accesses, ()):
+            # Both arms start from the same symbolic stack and, as loads are
+            # written to their slots at once, end with the same one.
+            self.indent += 1
+            self.stack, self.floors, self.assumed = list(stack), dict(floors), assumed
+            for index in range(start, end):
+                self.step(index)
+            ends.append([entry.expr for entry in self.stack])
+            self.indent -= 1
+            if assumed:
+                self.emit("else:")
+        if ends[0] != ends[1]:
+            raise TranslationUnsupported("versioned region arms disagree")
+        return end
+
+    def step(self, index):
+        """Translate instruction ``index``."""
+        self.index = index
+        op, imm, _ = self.body[index]
+        name = op.name
+        if self.heights[index] < 0:
+            self.skip_dead(name)
+            return
+        rule = _RULES.get(name)
+        if rule is not None:
+            rule(self, op, imm)
+        elif op.expr is not None:
+            self.template(op, imm)
+        else:
+            raise TranslationUnsupported("no translation for %s" % name)
 
     # --- the symbolic stack ----------------------------------------------------
     def push(self, expr, reads, wide=None, wrap=None):
@@ -1211,17 +1274,12 @@ def _translate_with_index(translator):
     nresults = len(translator.functype.results)
     translator.ctrls.append(_Ctrl("function", 0, 0, 0, nresults, False))
     translator.charge(-1)
-    for index, (op, imm, _) in enumerate(translator.body):
-        translator.index = index
-        name = op.name
-        if translator.heights[index] < 0:
-            translator.skip_dead(name)
+    index = 0
+    while index < len(translator.body):
+        end = translator.versioned_region(index)
+        if end is not None:
+            index = end
             continue
-        rule = _RULES.get(name)
-        if rule is not None:
-            rule(translator, op, imm)
-        elif op.expr is not None:
-            translator.template(op, imm)
-        else:
-            raise TranslationUnsupported("no translation for %s" % name)
+        translator.step(index)
+        index += 1
     return translator.source()

@@ -106,6 +106,62 @@ def test_alignment_keeps_the_stack_across_dead_code():
     assert address_zeros(body, locals_=[]) == 3
 
 
+def f64_sum_from(step):
+    """(n, p) -> sum of n doubles at p, p+step, ... and p+8, p+8+step, ...:
+    two loads a loop iteration from an address known only at run time,
+    which tier 1 versions (alignment.conditional_accesses).  Locals: 0 n,
+    1 p, 2 acc."""
+    return (op("loop") + EMPTY_BLOCK
+            + get(2) + get(1) + op("f64.load") + memarg() + op("f64.add")
+            + get(1) + op("f64.load") + memarg(8) + op("f64.add") + setl(2)
+            + get(1) + i32_const(step) + op("i32.add") + setl(1)
+            + get(0) + i32_const(1) + op("i32.sub") + op("local.tee") + u32(0)
+            + op("br_if") + u32(0) + END
+            + get(2) + END)
+
+
+def f64_sum_two_bases():
+    """(n, p, q) -> sum of n pairs of doubles at p+q, p+q+8, p+q+8, ...:
+    the test must cover both p and q.  Locals: 0 n, 1 p, 2 q, 3 acc."""
+    address = get(1) + get(2) + op("i32.add")
+    return (op("loop") + EMPTY_BLOCK
+            + get(3) + address + op("f64.load") + memarg() + op("f64.add")
+            + address + op("f64.load") + memarg(8) + op("f64.add") + setl(3)
+            + get(1) + i32_const(8) + op("i32.add") + setl(1)
+            + get(0) + i32_const(1) + op("i32.sub") + op("local.tee") + u32(0)
+            + op("br_if") + u32(0) + END
+            + get(3) + END)
+
+
+@pytest.mark.parametrize("p, q", [(0, 0), (8, 16), (8, 4), (4, 8), (3, 5)])
+def test_versioned_regions_test_every_base(p, q):
+    funcs = [("sum", I32 + I32 + I32, F64, f64_sum_two_bases(), [(1, F64)])]
+    results = [instance_of(funcs, tier).exports["sum"](20, p, q) for tier in TIERS]
+    assert results[0] == results[1] == results[2]
+
+
+def test_regions_are_versioned_on_the_locals_they_rest_on():
+    inst = instance_of([("f", I32 + I32, F64, f64_sum_from(8), [(1, F64)])])
+    func = inst.funcs[0]
+    body = func.ast.body
+    start = 1                       # after the loop instruction
+    from pywasi_interp.engine.alignment import conditional_accesses, region_end
+    end = region_end(body, start)
+    loads = {i: 3 for i in range(start, end) if body[i][0].name == "f64.load"}
+    tested, zeros, accesses = conditional_accesses(func, start, end, loads)
+    assert tested == [1] and zeros == 3 and accesses == set(loads)
+
+
+@pytest.mark.parametrize("p", [0, 8, 16, 4, 1, 7])
+@pytest.mark.parametrize("step", [8, 4])
+def test_versioned_regions_read_the_same_bytes(p, step):
+    """Both arms of a versioned region, in every tier, sum the same doubles:
+    an aligned p takes the memoryview arm until a step of 4 misaligns it."""
+    funcs = [("sum", I32 + I32, F64, f64_sum_from(step), [(1, F64)])]
+    results = [instance_of(funcs, tier).exports["sum"](20, p) for tier in TIERS]
+    assert results[0] == results[1] == results[2]
+
+
 @pytest.mark.parametrize("start, step, offset", [
     (16, 8, 0), (4, 8, 0), (16, 4, 0), (16, 8, 4), (1, 8, 0), (0, 8, 8),
 ])
@@ -162,7 +218,9 @@ def test_views_agree_with_tier_0_on_random_addresses(address, x, kind):
             "i64": op("i64.load") + memarg(align=3) + op("f64.convert_i64_u"),
             "i32": op("i32.load") + memarg(align=2) + op("f64.convert_i32_u")}[kind]
     store = address + address + load + op("f64.store") + memarg(offset=8)
-    funcs = [("f", I32, F64, store + address + load + END, [])]
+    # inside a loop run once: tier 1 versions the region on the parameter
+    body = (op("loop") + EMPTY_BLOCK + store + END + address + load + END)
+    funcs = [("f", I32, F64, body, [])]
     results = []
     for tier in ("interp", "translate"):
         try:
