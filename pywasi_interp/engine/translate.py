@@ -58,6 +58,7 @@ MAX_NESTING = 20            # CPython allows 20 nested blocks per function; the 
 MAX_BODY = 60000            # instructions; beyond this compile() gets slow
 MAX_EXPR = 160              # characters of a symbolic expression
 MAX_ANALYSED = 2000         # instructions; larger bodies skip the alignment analysis
+MAX_VERSIONED = 80          # instructions of a region translated twice (see versioned_region)
 
 _LOADS = {
     "i32.load": ("u32", ""), "i64.load": ("u64", ""), "f32.load": ("u32", ""),
@@ -241,14 +242,20 @@ class Translator:
         if not any(ctrl.kind == "loop" for ctrl in self.ctrls):
             return None
         end = region_end(body, start)
-        if self.aligned is None:
-            self.aligned = aligned_accesses(self.func)
+        if end - start > MAX_VERSIONED:
+            return None
         wanted = {}
         for index in range(start, end):
             op = body[index][0]
             kind = (_LOADS.get(op.name) or _STORES.get(op.name) or (None,))[0]
-            if kind in _VIEWS and self.aligned.get(index, 0) < op.align:
+            if kind in _VIEWS:
                 wanted[index] = op.align
+        if len(wanted) < 2:
+            return None
+        if self.aligned is None:
+            self.aligned = aligned_accesses(self.func)
+        wanted = {index: align for index, align in wanted.items()
+                  if self.aligned.get(index, 0) < align}
         plan = conditional_accesses(self.func, start, end, wanted)
         if plan is None:
             return None
