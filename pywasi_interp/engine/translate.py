@@ -32,7 +32,9 @@ and memoryview indexing (``IndexError``) catch every out-of-bounds access
 without a wrap around; both are turned into the spec's trap at the
 function boundary.  On CPython, an access whose address alignment.py
 proves a multiple of its width reads a memoryview of that width instead of
-calling struct (the views live in the memory's code namespace).
+calling struct (the views live in the memory's code namespace); in loops,
+straight-line code whose accesses would be aligned if some locals were is
+emitted twice, under one test of those locals (``versioned_region``).
 SIMD loads and stores call simd.py, which checks bounds and traps itself;
 other SIMD instructions are opcode-table templates like the scalar ones
 (``imm``, a lane index or the shuffle's lanes, becomes a literal).
@@ -229,11 +231,12 @@ class Translator:
         return "%s[%%s >> %d]" % (view, op.align)
 
     def versioned_region(self, start):
-        """Straight-line code from ``start`` (after a control instruction,
-        inside a loop) whose accesses would be aligned if some locals are
-        is translated twice: with memoryviews under a test of those locals,
-        and as usual otherwise (see alignment.conditional_accesses).
-        Returns the index after it, or None when that is not worth it."""
+        """Version the straight-line code from ``start`` (just after a
+        control instruction, inside a loop) when two or more of its
+        accesses would be aligned if some locals were: it is translated
+        twice, with memoryviews under a test of those locals and as usual
+        otherwise (see alignment.conditional_accesses).  Returns the index
+        after it, or None when that is not worth it."""
         body = self.body
         if not (self.version_regions and _USE_VIEWS) or self.heights[start] < 0:
             return None
