@@ -91,8 +91,9 @@ class MemoryInstance:
         """The globals of compiled code using this memory: a copy of
         ``base`` made on the first call, plus memoryviews of ``data`` as
         arrays of unsigned 16, 32 and 64-bit ints and doubles in the
-        machine's byte order (``MV_H``, ``MV_I``, ``MV_Q``, ``MV_D``),
-        replaced there whenever the memory grows."""
+        machine's byte order (``MV_H``, ``MV_I``, ``MV_Q``, ``MV_D``, cast
+        from the byte view ``MV_B``), replaced there whenever the memory
+        grows."""
         if self._namespace is None:
             self._namespace = dict(base)
             self._make_views()
