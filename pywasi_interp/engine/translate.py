@@ -60,7 +60,7 @@ MAX_NESTING = 20            # CPython allows 20 nested blocks per function; the 
 MAX_BODY = 60000            # instructions; beyond this compile() gets slow
 MAX_EXPR = 160              # characters of a symbolic expression
 MAX_ANALYSED = 2000         # instructions; larger bodies skip the alignment analysis
-MAX_VERSIONED = 80          # instructions of a region translated twice (see versioned_region)
+MAX_VERSIONED = 40          # instructions of a region translated twice (see versioned_region)
 
 _LOADS = {
     "i32.load": ("u32", ""), "i64.load": ("u64", ""), "f32.load": ("u32", ""),
@@ -185,6 +185,10 @@ class Translator:
         # needs no wrap-around test.  Forgotten at assignments and joins.
         self.floors = {}
         self.assumed = ()           # accesses a versioned region's test aligns
+        # Only loops run accesses often enough to repay the analysis (1-2 us
+        # an instruction, at every start of the process).
+        self.may_use_views = (_USE_VIEWS and len(self.body) <= MAX_ANALYSED
+                              and any(op.name == "loop" for op, _, _ in self.body))
 
     # --- emission helpers ----------------------------------------------------
     def emit(self, line):
@@ -222,7 +226,7 @@ class Translator:
         """The memoryview access (``%s`` for the address) for this load or
         store if its address is known to be aligned, else None."""
         view = _VIEWS.get(kind)
-        if view is None or not _USE_VIEWS or len(self.body) > MAX_ANALYSED:
+        if view is None or not self.may_use_views:
             return None
         if self.aligned is None:
             self.aligned = aligned_accesses(self.func)
@@ -238,9 +242,9 @@ class Translator:
         otherwise (see alignment.conditional_accesses).  Returns the index
         after it, or None when that is not worth it."""
         body = self.body
-        if not (self.version_regions and _USE_VIEWS) or self.heights[start] < 0:
+        if not (self.version_regions and self.may_use_views) or self.heights[start] < 0:
             return None
-        if start and body[start - 1][0].name not in _CONTROL or len(body) > MAX_ANALYSED:
+        if start and body[start - 1][0].name not in _CONTROL:
             return None
         if not any(ctrl.kind == "loop" for ctrl in self.ctrls):
             return None
