@@ -851,7 +851,7 @@ def _inline_rotate(op, subst):
     """A rotate by a constant amount as shifts, saving a helper call:
     (wide, masked) expressions, or None."""
     rotate = _ROTATES.get(op.name)
-    if rotate is None or not re.match(r"^[0-9]+$", subst["b"]):
+    if rotate is None or not _is_literal(subst["b"]):
         return None
     bits, left = rotate
     count = int(subst["b"]) % bits
@@ -864,16 +864,21 @@ def _inline_rotate(op, subst):
     return wide, "(%s) & 0x%X" % (wide, (1 << bits) - 1)
 
 
+_SLOT = re.compile(r"s[0-9]+\Z")
+_LITERAL = re.compile(r"[0-9]+\Z")
+_ATOM = re.compile(r"[A-Za-z_][A-Za-z_0-9]*\Z|-?[0-9.]+\Z")
+
+
 def _is_slot(expr):
-    return re.match(r"^s[0-9]+$", expr) is not None
+    return _SLOT.match(expr) is not None
 
 
 def _is_literal(expr):
-    return re.match(r"^[0-9]+$", expr) is not None
+    return _LITERAL.match(expr) is not None
 
 
 def _is_atom(expr):
-    return re.match(r"^[A-Za-z_][A-Za-z_0-9]*$|^-?[0-9.]+$", expr) is not None
+    return _ATOM.match(expr) is not None
 
 
 def _truth(expr):
