@@ -291,6 +291,10 @@ def _rule_for(op):
 
 # --- straight-line regions: alignment that one test at their start buys ------
 
+# Accesses a region must gain to be versioned: duplicating code costs
+# translation and compile() time in every run, which only hot loops repay
+# (usvg.wasm, a Rust program: 270 regions with two or more, 51 with four).
+MIN_VERSIONED = 4
 CONTROL = frozenset(("block", "loop", "if", "else", "end", "br", "br_if", "br_table",
                      "return", "unreachable"))
 
@@ -309,8 +313,8 @@ def conditional_accesses(func, start, end, wanted):
 
     ``wanted`` maps the instruction indexes of the accesses worth it to
     the zero low bits each needs.  Returns (the locals to test, zeros, the
-    accesses that test makes aligned) when it makes two or more, else
-    None.  A value is abstracted to (its known zero low bits if the tested
+    accesses that test makes aligned) when it makes MIN_VERSIONED or more,
+    else None.  A value is abstracted to (its known zero low bits if the tested
     locals have ``zeros`` of them, the locals that rests on, its constant
     value or None)."""
     if not wanted:
@@ -352,7 +356,7 @@ def conditional_accesses(func, start, end, wanted):
             stack.pop()
         else:
             stack = _effect(func, op, imm, stack, index)
-    if len(found) < 2:
+    if len(found) < MIN_VERSIONED:
         return None
     return sorted(frozenset().union(*found.values())), zeros, set(found)
 

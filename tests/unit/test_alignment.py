@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from pywasi_interp import Module, Linker, Store
-from pywasi_interp.engine.alignment import aligned_accesses
+from pywasi_interp.engine.alignment import aligned_accesses, MIN_VERSIONED
 
 from wasm_builder import I32, F64, op, i32_const, u32, END, EMPTY_BLOCK, build, get
 
@@ -107,13 +107,15 @@ def test_alignment_keeps_the_stack_across_dead_code():
 
 
 def f64_sum_from(step):
-    """(n, p) -> sum of n doubles at p, p+step, ... and p+8, p+8+step, ...:
-    two loads a loop iteration from an address known only at run time,
-    which tier 1 versions (alignment.conditional_accesses).  Locals: 0 n,
-    1 p, 2 acc."""
+    """(n, p) -> sum over n iterations of the doubles at p, p+8, p+16 and
+    p+24, p advancing by ``step``: four loads a loop iteration from an
+    address known only at run time, which tier 1 versions
+    (alignment.conditional_accesses, MIN_VERSIONED).  Locals: 0 n, 1 p,
+    2 acc."""
+    loads = b"".join(get(1) + op("f64.load") + memarg(8 * k) + op("f64.add")
+                     for k in range(MIN_VERSIONED))
     return (op("loop") + EMPTY_BLOCK
-            + get(2) + get(1) + op("f64.load") + memarg() + op("f64.add")
-            + get(1) + op("f64.load") + memarg(8) + op("f64.add") + setl(2)
+            + get(2) + loads + setl(2)
             + get(1) + i32_const(step) + op("i32.add") + setl(1)
             + get(0) + i32_const(1) + op("i32.sub") + op("local.tee") + u32(0)
             + op("br_if") + u32(0) + END
@@ -121,12 +123,13 @@ def f64_sum_from(step):
 
 
 def f64_sum_two_bases():
-    """(n, p, q) -> sum of n pairs of doubles at p+q, p+q+8, p+q+8, ...:
+    """(n, p, q) -> sum over n iterations of the doubles at p+q, p+q+8, ...:
     the test must cover both p and q.  Locals: 0 n, 1 p, 2 q, 3 acc."""
     address = get(1) + get(2) + op("i32.add")
+    loads = b"".join(address + op("f64.load") + memarg(8 * k) + op("f64.add")
+                     for k in range(MIN_VERSIONED))
     return (op("loop") + EMPTY_BLOCK
-            + get(3) + address + op("f64.load") + memarg() + op("f64.add")
-            + address + op("f64.load") + memarg(8) + op("f64.add") + setl(3)
+            + get(3) + loads + setl(3)
             + get(1) + i32_const(8) + op("i32.add") + setl(1)
             + get(0) + i32_const(1) + op("i32.sub") + op("local.tee") + u32(0)
             + op("br_if") + u32(0) + END
@@ -220,8 +223,9 @@ def test_views_agree_with_tier_0_on_random_addresses(address, x, kind):
             "i64": op("i64.load") + memarg(align=3) + op("f64.convert_i64_u"),
             "i32": op("i32.load") + memarg(align=2) + op("f64.convert_i32_u")}[kind]
     store = address + address + load + op("f64.store") + memarg(offset=8)
-    # inside a loop run once: tier 1 versions the region on the parameter
-    body = (op("loop") + EMPTY_BLOCK + store + END + address + load + END)
+    # inside a loop run once, twice (four accesses): tier 1 versions the
+    # region on the parameter
+    body = (op("loop") + EMPTY_BLOCK + store + store + END + address + load + END)
     funcs = [("f", I32, F64, body, [])]
     results = []
     for tier in ("interp", "translate"):
