@@ -1,11 +1,11 @@
-"""Which memory accesses are provably aligned: a forward dataflow analysis
-over one function body, for tier 1.
+"""Which memory accesses are aligned: forward dataflow analyses over one
+function body, for tier 1.
 
 An address known to be a multiple of the access width lets tier 1 read and
 write through a memoryview cast to that width (``view[address >> 3]``),
 about a third cheaper than a struct call; one not known to be aligned keeps
 the struct call, since a memoryview cannot read across its items.  So the
-analysis must be sound, never optimistic.
+analyses must be sound, never optimistic.
 
 Each value is abstracted to the number of its low bits known to be zero,
 capped at ``CAP`` (3: a multiple of 8).  Constants give their own count;
@@ -17,14 +17,24 @@ the structured control flow: a block or if merges the states of the
 branches that leave it (the smaller count wins), and a loop is walked
 again with its header state lowered until the states that reach it from
 its back edges add nothing (counts only fall, so this ends).
+
+``aligned_accesses`` proves alignment outright.  ``conditional_accesses``
+runs the same rules over straight-line code assuming the locals aligned
+at its start, and keeps with each count the locals it rests on ("bases"):
+tier 1 then tests those locals once to choose between two versions of the
+code (translate.Translator.versioned_region).
 """
 
 from .compile import blocktype_arity
 
-__all__ = ["aligned_accesses", "conditional_accesses", "region_end", "CAP", "CONTROL"]
+__all__ = ["aligned_accesses", "conditional_accesses", "region_end", "CAP", "CONTROL",
+           "MIN_VERSIONED"]
 
 CAP = 3
-_UNKNOWN = (0, None)        # (known zero low bits, constant value or None)
+_NONE = frozenset()
+# A value: (known zero low bits, the locals that count rests on, its constant
+# value or None); a local: the first two.
+_UNKNOWN = (0, _NONE, None)
 _STRUCTURE = frozenset(("block", "loop", "if", "else", "end"))
 
 
@@ -32,8 +42,8 @@ def aligned_accesses(func):
     """{instruction index: known zero low bits of the effective address}
     for every reachable load and store of ``func`` (a WasmFunc)."""
     walk = _Walk(func)
-    walk.run()
-    return walk.found
+    walk.run(0, len(walk.body))
+    return {index: zeros for index, (zeros, _) in walk.found.items()}
 
 
 def _zeros(value):
@@ -47,10 +57,16 @@ def _merge(into, state):
     if into is None:
         return None if state is None else list(state)
     if state is not None:
-        for i, zeros in enumerate(state):
-            if zeros < into[i]:
-                into[i] = zeros
+        for i, (zeros, bases) in enumerate(state):
+            known, on = into[i]
+            if zeros < known or not bases <= on:
+                into[i] = (min(zeros, known), on | bases)
     return into
+
+
+def _falls(state, assumed):
+    """Whether ``state`` knows less than ``assumed`` of some local."""
+    return any(z < a or not b <= on for (z, b), (a, on) in zip(state, assumed))
 
 
 class _Frame:
@@ -76,18 +92,17 @@ class _Walk:
         self.types = func.instance.types
         self.funcs = func.instance.funcs
         nparams = len(func.type.params)
-        nlocals = nparams + sum(count for count, _ in func.ast.locals)
+        self.nlocals = nparams + sum(count for count, _ in func.ast.locals)
         # parameters are unknown; declared locals start at zero
-        self.locals = [0] * nparams + [CAP] * (nlocals - nparams)
+        self.locals = [(0, _NONE)] * nparams + [(CAP, _NONE)] * (self.nlocals - nparams)
         self.stack = []
         self.frames = [_Frame("function", 0, 0, 0, len(func.type.results), None)]
-        self.found = {}
+        self.found = {}             # index -> (zeros, bases) of the address
 
-    def run(self):
-        index = 0
+    def run(self, index, end):
         body = self.body
         rules = _RULES
-        while index < len(body):
+        while index < end:
             op, imm, _ = body[index]
             name = op.name
             if name in _STRUCTURE:
@@ -131,7 +146,7 @@ class _Walk:
         self.frames.pop()
         if frame.kind == "loop":
             back = frame.back
-            if back is not None and any(b < e for b, e in zip(back, frame.entry)):
+            if back is not None and _falls(back, frame.entry):
                 # a back edge brings less than assumed: walk the loop again
                 entry = _merge(list(frame.entry), back)
                 again = _Frame("loop", frame.start, frame.base, frame.nparams,
@@ -159,16 +174,16 @@ class _Walk:
 
     # --- straight-line code: one rule per instruction (_NAMED, _rule_for) --
     def local_get(self, index, op, imm):
-        self.stack.append((self.locals[imm], None))
+        self.stack.append(self.locals[imm] + (None,))
 
     def local_set(self, index, op, imm):
-        self.locals[imm] = self.stack.pop()[0]
+        self.locals[imm] = self.stack.pop()[:2]
 
     def local_tee(self, index, op, imm):
-        self.locals[imm] = self.stack[-1][0]
+        self.locals[imm] = self.stack[-1][:2]
 
     def int_const(self, index, op, imm):
-        self.stack.append((_zeros(imm), imm))
+        self.stack.append((_zeros(imm), _NONE, imm))
 
     def push_unknown(self, index, op, imm):
         self.stack.append(_UNKNOWN)
@@ -177,32 +192,37 @@ class _Walk:
         self.stack.pop()
 
     def keep(self, index, op, imm):
-        self.stack[-1] = (self.stack[-1][0], None)
+        self.stack[-1] = self.stack[-1][:2] + (None,)
 
     def select(self, index, op, imm):
-        stack = self.stack
-        del stack[-1]
-        b = stack.pop()
-        stack[-1] = (min(stack[-1][0], b[0]), None)
+        del self.stack[-1]
+        self.add_like(index, op, imm)
 
     def add_like(self, index, op, imm):
         b = self.stack.pop()
-        self.stack[-1] = (min(self.stack[-1][0], b[0]), None)
+        a = self.stack[-1]
+        self.stack[-1] = (min(a[0], b[0]), a[1] | b[1], None)
 
     def and_(self, index, op, imm):
         b = self.stack.pop()
-        self.stack[-1] = (max(self.stack[-1][0], b[0]), None)
+        a = self.stack[-1]
+        self.stack[-1] = (a if a[0] >= b[0] else b)[:2] + (None,)
 
     def mul(self, index, op, imm):
         b = self.stack.pop()
-        self.stack[-1] = (min(CAP, self.stack[-1][0] + b[0]), None)
+        a = self.stack[-1]
+        if (a[0] >= CAP and not a[1]) or (b[0] >= CAP and not b[1]):
+            self.stack[-1] = (CAP, _NONE, None)
+        else:
+            self.stack[-1] = (min(CAP, a[0] + b[0]), a[1] | b[1], None)
 
     def shl(self, index, op, imm):
-        count = self.stack.pop()[1]
-        zeros = self.stack[-1][0]
+        count = self.stack.pop()[2]
+        zeros, bases, _ = self.stack[-1]
         if count is not None:
-            zeros = min(CAP, zeros + (count & (31 if op.name[1] == "3" else 63)))
-        self.stack[-1] = (zeros, None)
+            count &= 31 if op.name[1] == "3" else 63
+            zeros, bases = (CAP, _NONE) if count >= CAP else (min(CAP, zeros + count), bases)
+        self.stack[-1] = (zeros, bases, None)
 
     def generic(self, index, op, imm):
         stack = self.stack
@@ -219,17 +239,19 @@ class _Walk:
         self.stack.extend([_UNKNOWN] * len(functype.results))
 
     def load(self, index, op, imm):
-        self.record(index, self.stack[-1][0], imm[1])
+        self.record(index, self.stack[-1], imm[1])
         self.stack[-1] = _UNKNOWN
 
     def store(self, index, op, imm):
-        self.record(index, self.stack[-2][0], imm[1])
+        self.record(index, self.stack[-2], imm[1])
         del self.stack[-2:]
 
-    def record(self, index, zeros, offset):
-        zeros = min(zeros, _zeros(offset))
+    def record(self, index, address, offset):
+        zeros, bases = min(address[0], _zeros(offset)), address[1]
         previous = self.found.get(index)
-        self.found[index] = zeros if previous is None else min(previous, zeros)
+        if previous is not None:        # a loop walked again: the merge
+            zeros, bases = min(previous[0], zeros), previous[1] | bases
+        self.found[index] = (zeros, bases)
 
     def br(self, index, op, imm):
         self.branch(imm)
@@ -309,106 +331,21 @@ def region_end(body, start):
 
 def conditional_accesses(func, start, end, wanted):
     """Accesses in the straight-line code [start, end) that are aligned if
-    some locals are, at ``start``, multiples of 2**zeros.
+    the locals they rest on are, at ``start``, multiples of 2**zeros.
 
     ``wanted`` maps the instruction indexes of the accesses worth it to
     the zero low bits each needs.  Returns (the locals to test, zeros, the
     accesses that test makes aligned) when it makes MIN_VERSIONED or more,
-    else None.  A value is abstracted to (its known zero low bits if the tested
-    locals have ``zeros`` of them, the locals that rests on, its constant
-    value or None)."""
+    else None."""
     if not wanted:
         return None
     zeros = max(wanted.values())
-    body = func.ast.body
-    assigned = {}               # local -> its abstract value, once set here
-    stack = []
-    found = {}
-    for index in range(start, end):
-        op, imm, _ = body[index]
-        name = op.name
-        if name == "local.get":
-            stack.append(assigned.get(imm, (zeros, frozenset((imm,)), None)))
-        elif name in ("local.set", "local.tee"):
-            assigned[imm] = stack[-1]
-            if name == "local.set":
-                stack.pop()
-        elif name in ("i32.const", "i64.const"):
-            stack.append((_zeros(imm), _NONE, imm))
-        elif op.width is not None and name[:3] in ("i32", "i64", "f32", "f64"):
-            store = ".store" in name
-            address = stack[-2] if store else stack[-1]
-            if index in wanted and address[1] and \
-                    min(address[0], _zeros(imm[1])) >= wanted[index]:
-                found[index] = address[1]
-            if store:
-                del stack[-2:]
-            else:
-                stack[-1] = _OPAQUE
-        elif name in _REGION_RULES:
-            b = stack.pop()
-            stack[-1] = _REGION_RULES[name](stack[-1], b, name)
-        elif name in _KEEP_NAMES:
-            stack[-1] = stack[-1][:2] + (None,)
-        elif name in ("f32.const", "f64.const", "v128.const", "global.get"):
-            stack.append(_OPAQUE)
-        elif name in ("drop", "global.set"):
-            stack.pop()
-        else:
-            stack = _effect(func, op, imm, stack, index)
+    walk = _Walk(func)
+    walk.locals = [(zeros, frozenset((i,))) for i in range(walk.nlocals)]
+    walk.stack = [_UNKNOWN] * func.heights[start]     # values from before: unknown
+    walk.run(start, end)
+    found = {index: bases for index, (at, bases) in walk.found.items()
+             if index in wanted and bases and at >= wanted[index]}
     if len(found) < MIN_VERSIONED:
         return None
     return sorted(frozenset().union(*found.values())), zeros, set(found)
-
-
-_NONE = frozenset()
-_OPAQUE = (0, _NONE, None)
-
-
-def _effect(func, op, imm, stack, index):
-    """The stack after an instruction the region rules do not follow: its
-    results unknown."""
-    if op.params is not None:
-        popped, pushed = len(op.params), len(op.results)
-    elif op.name in ("call", "call_indirect"):
-        functype = (func.instance.funcs[imm].type if op.name == "call"
-                    else func.instance.types[imm[0]])
-        popped = len(functype.params) + (op.name == "call_indirect")
-        pushed = len(functype.results)
-    else:
-        return [_OPAQUE] * max(0, func.heights[index + 1])
-    return stack[:len(stack) - popped] + [_OPAQUE] * pushed
-
-
-def _sum_rule(a, b, name):
-    return (min(a[0], b[0]), a[1] | b[1], None)
-
-
-def _and_rule(a, b, name):
-    return (a if a[0] >= b[0] else b)[:2] + (None,)
-
-
-def _mul_rule(a, b, name):
-    for x in (a, b):
-        if x[0] >= CAP and not x[1]:
-            return (CAP, _NONE, None)
-    return (min(CAP, a[0] + b[0]), a[1] | b[1], None)
-
-
-def _shl_rule(a, b, name):
-    if b[2] is None:
-        return a[:2] + (None,)
-    count = b[2] & (31 if name[1] == "3" else 63)
-    if count >= CAP:
-        return (CAP, _NONE, None)
-    return (min(CAP, a[0] + count), a[1], None)
-
-
-_REGION_RULES = {}
-for _p in ("i32", "i64"):
-    for _name in ("add", "sub", "or", "xor"):
-        _REGION_RULES["%s.%s" % (_p, _name)] = _sum_rule
-    _REGION_RULES[_p + ".and"] = _and_rule
-    _REGION_RULES[_p + ".mul"] = _mul_rule
-    _REGION_RULES[_p + ".shl"] = _shl_rule
-_KEEP_NAMES = frozenset(("i32.wrap_i64", "i64.extend_i32_u", "i64.extend_i32_s"))

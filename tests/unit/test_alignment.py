@@ -143,6 +143,21 @@ def test_versioned_regions_test_every_base(p, q):
     assert results[0] == results[1] == results[2]
 
 
+def test_regions_start_with_the_values_from_before():
+    # the first load of the region after the empty block takes its address
+    # from before the block: the region's analysis must not assume an
+    # empty stack there
+    loads = b"".join(get(1) + op("f64.load") + memarg(8 * k) + op("f64.add")
+                     for k in range(1, MIN_VERSIONED + 1))
+    body = (op("loop") + EMPTY_BLOCK + get(1) + op("block") + EMPTY_BLOCK + END
+            + op("f64.load") + memarg() + loads + get(2) + op("f64.add") + setl(2)
+            + get(0) + i32_const(1) + op("i32.sub") + op("local.tee") + u32(0)
+            + op("br_if") + u32(0) + END + get(2) + END)
+    funcs = [("f", I32 + I32, F64, body, [(1, F64)])]
+    results = [instance_of(funcs, tier).exports["f"](3, p) for tier in TIERS for p in (8, 4)]
+    assert results[0::2] == [results[0]] * 3 and results[1::2] == [results[1]] * 3
+
+
 def test_regions_are_versioned_on_the_locals_they_rest_on():
     inst = instance_of([("f", I32 + I32, F64, f64_sum_from(8), [(1, F64)])])
     func = inst.funcs[0]
