@@ -19,7 +19,7 @@ Stack slots are absolute: the frame's stack holds the locals first
 slot ``nlocals + h``.  This form feeds both execution tiers.
 """
 
-__all__ = ["compile_body", "Label", "blocktype_arity"]
+__all__ = ["compile_body", "Label", "blocktype_arity", "has_loop"]
 
 
 class Label:
@@ -50,6 +50,11 @@ def blocktype_arity(types, imm):
         functype = types[imm]
         return len(functype.params), len(functype.results)
     return 0, 1
+
+
+def has_loop(body):
+    """Whether a function body contains a loop."""
+    return any(op.name == "loop" for op, _, _ in body)
 
 
 def compile_body(body, heights, nlocals, nresults, types):

@@ -27,7 +27,7 @@ import collections
 import weakref
 
 from .. import opcodes as O
-from .compile import compile_body
+from .compile import compile_body, has_loop
 from .interp import build_code, make_runner
 from .translate import translate_function, TranslationUnsupported
 from ..runtime.func import unwrap_results
@@ -66,10 +66,6 @@ def compile_function(func):
     func.heights = None
 
 
-def _has_loop(body):
-    return any(op.name == "loop" for op, _, _ in body)
-
-
 def _tier0_calls(func):
     """How many calls ``auto`` runs in tier 0 before translating: none for a
     function with a loop, one for a function without (most such functions
@@ -82,7 +78,7 @@ def _tier0_calls(func):
     likely a program's driver (its main), which may run for long in its one
     call: it is translated at once."""
     body = func.ast.body
-    if not _has_loop(body):
+    if not has_loop(body):
         return 1
     if len(body) > LARGE_BODY and _uses(func) > 1:
         return len(body) // LARGE_BODY_CALL

@@ -52,7 +52,7 @@ from ..types import PAGE_SIZE, V128
 from ..values import default_raw
 from . import runtime_ops as R
 from .alignment import aligned_accesses, conditional_accesses, region_end, CONTROL as _CONTROL
-from .compile import blocktype_arity
+from .compile import blocktype_arity, has_loop
 
 __all__ = ["translate_function", "TranslationUnsupported"]
 
@@ -188,7 +188,7 @@ class Translator:
         # Only loops run accesses often enough to repay the analysis (1-2 us
         # an instruction, at every start of the process).
         self.may_use_views = (_USE_VIEWS and len(self.body) <= MAX_ANALYSED
-                              and any(op.name == "loop" for op, _, _ in self.body))
+                              and has_loop(self.body))
 
     # --- emission helpers ----------------------------------------------------
     def emit(self, line):
