@@ -177,9 +177,10 @@ def expressions(draw, depth=0):
             + op(draw(st.sampled_from(BINOPS))))
 
 
-def outcome(exports, a, b):
+def outcome(function, *args):
+    """The result of a call, or its trap's message."""
     try:
-        return exports["e"](a, b)
+        return function(*args)
     except Trap as trap:
         return str(trap)
 
@@ -188,7 +189,7 @@ def outcome(exports, a, b):
 @given(expressions(), st.integers(-2 ** 31, 2 ** 31 - 1), st.integers(-2 ** 31, 2 ** 31 - 1))
 def test_engine_tiers_agree_on_arithmetic(expr, a, b):
     binary = build([("e", I32 + I32, I32, expr + END, ())])
-    results = [outcome(instance(binary, tier).exports, a, b) for tier in TIERS]
+    results = [outcome(instance(binary, tier).exports["e"], a, b) for tier in TIERS]
     assert results[0] == results[1] == results[2]
 
 
@@ -272,7 +273,7 @@ def test_engine_tiers_agree_on_wrapping_sums(bits):
         for b in values:
             for fname, _, _, _, _ in funcs:
                 args = (_signed(a, bits), _signed(b, bits))
-                results = [outcome_of(e[fname], args) for e in exports]
+                results = [outcome(e[fname], *args) for e in exports]
                 assert results[0] == results[1] == results[2], (fname, a, b, results)
 
 
@@ -306,15 +307,8 @@ def test_engine_tiers_agree_on_branch_facts():
     for x in (0, 1, 2, 3, 4, 5, 6, 2 ** 31 - 1, -2 ** 31, -1):
         for fname, params, _, _, _ in funcs:
             args = (x, 2) if params == I32 + I32 else (x,)
-            results = [outcome_of(e[fname], args) for e in exports]
+            results = [outcome(e[fname], *args) for e in exports]
             assert results[0] == results[1] == results[2], (fname, x, results)
-
-
-def outcome_of(function, args):
-    try:
-        return function(*args)
-    except Trap as trap:
-        return str(trap)
 
 
 # --- auto: which functions wait in tier 0 (engine/tiers.py) ---------------------
