@@ -1,7 +1,7 @@
-"""Tier 1's alignment analysis (engine/alignment.py) and the memoryview
-accesses it allows: what it proves, that it never proves too much (a
-wrong proof would read the wrong bytes), and that views survive
-memory.grow from the guest and from the host."""
+"""Tier 1's alignment analyses (engine/alignment.py) and the memoryview
+accesses they allow: what they prove, that they never prove too much (a
+wrong proof would read the wrong bytes), both arms of versioned regions,
+and views surviving memory.grow from the guest and from the host."""
 
 import struct
 
@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from pywasi_interp import Module, Linker, Store
-from pywasi_interp.engine.alignment import aligned_accesses, MIN_VERSIONED
+from pywasi_interp.engine.alignment import (aligned_accesses, conditional_accesses,
+                                            region_end, MIN_VERSIONED)
 
 from wasm_builder import I32, F64, op, i32_const, u32, END, EMPTY_BLOCK, build, get
 
@@ -163,7 +164,6 @@ def test_regions_are_versioned_on_the_locals_they_rest_on():
     func = inst.funcs[0]
     body = func.ast.body
     start = 1                       # after the loop instruction
-    from pywasi_interp.engine.alignment import conditional_accesses, region_end
     end = region_end(body, start)
     loads = {i: 3 for i in range(start, end) if body[i][0].name == "f64.load"}
     tested, zeros, accesses = conditional_accesses(func, start, end, loads)
