@@ -86,6 +86,9 @@ class _Frame:
 
 
 class _Walk:
+    """The abstract state while walking a body: the locals, the value stack
+    and the control frames, and what each access's address was found to be."""
+
     def __init__(self, func):
         self.body = func.ast.body
         self.heights = func.heights
