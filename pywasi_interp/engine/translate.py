@@ -81,6 +81,8 @@ _STORES = {
 # only: on PyPy a memoryview item costs many times a struct call).
 _VIEWS = {"u16": "MV_H", "u32": "MV_I", "u64": "MV_Q", "f64": "MV_D"}
 _USE_VIEWS = sys.implementation.name == "cpython" and sys.byteorder == "little"
+# The bits an unsigned load can set.
+_LOAD_BITS = {"u16": 0xFFFF, "u32": 0xFFFFFFFF, "u64": 0xFFFFFFFFFFFFFFFF}
 _STRUCTS = {"u32": "<I", "u64": "<Q", "f64": "<d", "s8": "<b", "s16": "<h",
             "u16": "<H", "s32": "<i"}
 _NAMESPACE = {"N": N, "math": math, "Trap": Trap, "TrapKind": TrapKind,
@@ -112,15 +114,18 @@ class _Entry:
     that only need the low bits (see _WIDE_OPERANDS).  A sum or difference
     of two in-range operands also keeps ``wrap``, its modulus: ``wide`` is
     then at most one modulus out of range, which one conditional
-    correction fixes more cheaply than the mask (Translator.write)."""
+    correction fixes more cheaply than the mask (Translator.write).  A
+    value known to fit a mask (a byte load: 0xFF) keeps it as ``bits``:
+    masking it again with those bits is a no-op."""
 
-    __slots__ = ("expr", "reads", "wide", "wrap")
+    __slots__ = ("expr", "reads", "wide", "wrap", "bits")
 
-    def __init__(self, expr, reads, wide=None, wrap=None):
+    def __init__(self, expr, reads, wide=None, wrap=None, bits=None):
         self.expr = expr
         self.reads = reads
         self.wide = wide
         self.wrap = wrap
+        self.bits = bits
 
 
 class _Ctrl:
@@ -184,6 +189,7 @@ class Translator:
         # (``if l0 < 2: break`` leaves l0 >= 2): subtracting up to the bound
         # needs no wrap-around test.  Forgotten at assignments and joins.
         self.floors = {}
+        self.masks = {}             # local -> the bits it can have (see _Entry.bits)
         self.assumed = ()           # accesses a versioned region's test aligns
         # Only loops run accesses often enough to repay the analysis (1-2 us
         # an instruction, at every start of the process).
@@ -267,7 +273,7 @@ class Translator:
         if plan is None:
             return None
         tested, zeros, accesses = plan
-        stack, floors = list(self.stack), dict(self.floors)
+        stack, floors, masks = list(self.stack), dict(self.floors), dict(self.masks)
         self.emit("if not (%s) & %d:" % (" | ".join("l%d" % n for n in tested),
                                         (1 << zeros) - 1))
         ends = []
@@ -275,7 +281,8 @@ class Translator:
             # Both arms start from the same symbolic stack and, as loads are
             # written to their slots at once, end with the same one.
             self.indent += 1
-            self.stack, self.floors, self.assumed = list(stack), dict(floors), assumed
+            self.stack, self.floors, self.masks = list(stack), dict(floors), dict(masks)
+            self.assumed = assumed
             for index in range(start, end):
                 self.step(index)
             ends.append([entry.expr for entry in self.stack])
@@ -303,19 +310,19 @@ class Translator:
             raise TranslationUnsupported("no translation for %s" % name)
 
     # --- the symbolic stack ----------------------------------------------------
-    def push(self, expr, reads, wide=None, wrap=None):
-        entry = _Entry(expr, frozenset(reads), wide, wrap)
+    def push(self, expr, reads, wide=None, wrap=None, bits=None):
+        entry = _Entry(expr, frozenset(reads), wide, wrap, bits)
         if len(expr) > MAX_EXPR:
             slot = "s%d" % len(self.stack)
             self.set_var(slot, entry)
-            entry = _Entry(slot, frozenset((slot,)))
+            entry = _Entry(slot, frozenset((slot,)), bits=bits)
         self.stack.append(entry)
 
-    def push_slot_value(self, expr):
+    def push_slot_value(self, expr, bits=None):
         """Write ``expr`` (impure) into its slot now and push the slot."""
         slot = "s%d" % len(self.stack)
         self.assign(slot, expr)
-        self.stack.append(_Entry(slot, frozenset((slot,))))
+        self.stack.append(_Entry(slot, frozenset((slot,)), bits=bits))
 
     def pop(self):
         return self.stack.pop()
@@ -333,6 +340,11 @@ class Translator:
                 return
         self.emit("%s = %s" % (var, expr))
 
+    def forget(self):
+        """At a join: nothing is known of the locals any more."""
+        self.floors.clear()
+        self.masks.clear()
+
     def set_var(self, var, entry):
         """``var = `` the value of ``entry``, as assign does."""
         if entry.wrap is None:
@@ -340,6 +352,8 @@ class Translator:
         else:
             self.protect(var)
             self.write(var, entry)
+        if entry.bits is not None and self.track_floors:
+            self.masks[var] = entry.bits
 
     def write(self, var, entry):
         """``var = `` the value of ``entry``: a sum or difference is
@@ -359,8 +373,9 @@ class Translator:
 
     def protect(self, var, skip=None):
         """Write to their slots the entries (but ``skip``) that read ``var``,
-        which is about to change (so its floor is forgotten too)."""
+        which is about to change (so what was known of it is forgotten)."""
         self.floors.pop(var, None)
+        self.masks.pop(var, None)
         for position, entry in enumerate(self.stack):
             if position != skip and var in entry.reads and entry.expr != "s%d" % position:
                 self.materialize(position)
@@ -372,7 +387,7 @@ class Translator:
             return
         self.protect(slot, skip=position)
         self.write(slot, entry)
-        self.stack[position] = _Entry(slot, frozenset((slot,)))
+        self.stack[position] = _Entry(slot, frozenset((slot,)), bits=entry.bits)
 
     def materialize_all(self):
         for position in range(len(self.stack)):
@@ -421,14 +436,20 @@ class Translator:
                 any_wide = True
             subst[name] = expr if _is_atom(expr) else "(%s)" % expr
             reads |= entry.reads
-        wide = wrap = None
+        wide = wrap = bits = None
         expr = _inline_rotate(op, subst)
         if expr is None:
             template, mask = _WIDE_RESULTS.get(op.name, (None, None))
             if template is not None and op.name in _ANDS and any(
                     _is_literal(value) for value in subst.values()):
                 # a literal operand bounds the result: no mask, wide or not
+                literal = int(subst["a"] if _is_literal(subst["a"]) else subst["b"])
+                other = operands[1] if _is_literal(subst["a"]) else operands[0]
+                if other.bits is not None and other.bits & ~literal == 0:
+                    self.stack.append(other)        # the and changes nothing
+                    return
                 expr = _substitute(template, subst)
+                bits = literal
             elif template is not None and (mask is not None or any_wide):
                 wide = _fold_constants(_substitute(template, subst))
                 expr = "(%s) & %s" % (wide, mask or _MASKS[op.name[:3]])
@@ -446,7 +467,7 @@ class Translator:
             # even if the value is dropped: evaluate now.
             self.push_slot_value(expr)
         else:
-            self.push(expr, reads, wide, wrap)
+            self.push(expr, reads, wide, wrap, bits)
 
     def constant_operand_form(self, op):
         """Integer operations with a literal operand that have a cheaper
@@ -493,7 +514,8 @@ class Translator:
             self.emit("while True:")
             self.indent += 1
         if kind == "loop":
-            self.floors.clear()         # back edges join here
+            self.forget()               # back edges join here, also into the params
+            self.reset_stack(len(self.stack))
             self.charge(self.index)
         if kind == "if":
             self.emit("if %s:" % _truth(condition))
@@ -519,7 +541,7 @@ class Translator:
         self.emit("else:")
         self.indent += 1
         ctrl.else_seen = True
-        self.floors.clear()
+        self.forget()
         self.reset_stack(ctrl.height + ctrl.nparams)
 
     def fall_through(self, ctrl):
@@ -550,7 +572,7 @@ class Translator:
 
     def end_construct(self, reachable):
         ctrl = self.ctrls.pop()
-        self.floors.clear()
+        self.forget()
         if ctrl.kind == "function":
             if reachable:
                 self.emit_return(ctrl.nresults)
@@ -1043,7 +1065,8 @@ def _paren(expr):
 
 
 def _local_get(t, op, imm):
-    t.push("l%d" % imm, ("l%d" % imm,))
+    var = "l%d" % imm
+    t.push(var, (var,), bits=t.masks.get(var))
 
 
 def _local_set(t, op, imm):
@@ -1051,8 +1074,9 @@ def _local_set(t, op, imm):
 
 
 def _local_tee(t, op, imm):
-    t.set_var("l%d" % imm, t.pop())
-    t.push("l%d" % imm, ("l%d" % imm,))
+    value = t.pop()
+    t.set_var("l%d" % imm, value)
+    t.push("l%d" % imm, ("l%d" % imm,), bits=value.bits)
 
 
 def _global_get(t, op, imm):
@@ -1131,16 +1155,20 @@ def _load(t, op, imm):
     ea = "%s + %d" % (_paren(address), imm[1]) if imm[1] else address
     view = t.view(op, kind)
     if kind is None:
-        t.push_slot_value("mem[%s]" % ea)
+        t.push_slot_value("mem[%s]" % ea, bits=0xFF)
     elif view is not None:
-        t.push_slot_value(view % _paren(ea))
+        t.push_slot_value(view % _paren(ea), bits=_LOAD_BITS.get(kind))
     else:
-        t.push_slot_value("ld_%s(mem, %s)[0]%s" % (kind, ea, suffix))
+        t.push_slot_value("ld_%s(mem, %s)[0]%s" % (kind, ea, suffix),
+                          bits=None if suffix else _LOAD_BITS.get(kind))
 
 
 def _store(t, op, imm):
     kind, mask = _STORES[op.name]
-    value = t.pop().expr
+    entry = t.pop()
+    value = entry.expr
+    if mask and entry.bits is not None and entry.bits & ~int(mask[3:], 16) == 0:
+        mask = ""                   # the value fits already
     address = t.pop().expr
     ea = "%s + %d" % (_paren(address), imm[1]) if imm[1] else address
     view = t.view(op, kind)

@@ -311,6 +311,45 @@ def test_engine_tiers_agree_on_branch_facts():
             assert results[0] == results[1] == results[2], (fname, x, results)
 
 
+def test_engine_tiers_agree_on_known_bits():
+    """Tier 1 drops ``& 255`` (and store8's mask) on a value known to be a
+    byte (translate._Entry.bits, Translator.masks); the knowledge must not
+    outlive an assignment, a loop header or a join."""
+    byte = i32_const(0) + op("i32.load8_u") + u32(0) + u32(0)      # memory[0]
+    and255 = i32_const(255) + op("i32.and")
+    first_time = get(3) + op("i32.eqz") + i32_const(1) + op("local.set") + u32(3)   # l3 was 0
+    funcs = [
+        # l1 = byte; l1 & 255
+        ("byte", I32, I32, byte + op("local.set") + u32(1) + get(1) + and255 + END, [(1, I32)]),
+        # l1 = byte; l1 = x; l1 & 255
+        ("reassigned", I32, I32, byte + op("local.set") + u32(1) + get(0) + op("local.set")
+         + u32(1) + get(1) + and255 + END, [(1, I32)]),
+        # l1 = byte; loop { l2 = l1 & 255; l1 = x; br_if first_time }
+        ("loop", I32, I32, byte + op("local.set") + u32(1)
+         + op("loop") + EMPTY_BLOCK + get(1) + and255 + op("local.set") + u32(2)
+         + get(0) + op("local.set") + u32(1) + first_time + op("br_if") + u32(0) + END
+         + get(2) + END, [(3, I32)]),
+        # a loop whose param is a byte on entry and x on the back edge
+        # (blocktype 0 is byte's type, [i32] -> [i32])
+        ("param", I32, I32, byte + op("loop") + u32(0) + and255 + op("local.set") + u32(2)
+         + get(0) + first_time + op("br_if") + u32(0) + op("drop") + get(2) + END + END, [(3, I32)]),
+        # if (x) l1 = byte else l1 = x; l1 & 255
+        ("join", I32, I32, get(0) + op("if") + EMPTY_BLOCK + byte + op("local.set") + u32(1)
+         + op("else") + get(0) + op("local.set") + u32(1) + END + get(1) + and255 + END,
+         [(1, I32)]),
+        # memory[1] = x & 0x1FF through store8, read back
+        ("store8", I32, I32, i32_const(1) + get(0) + i32_const(0x1FF) + op("i32.and")
+         + op("i32.store8") + u32(0) + u32(0)
+         + i32_const(1) + op("i32.load8_u") + u32(0) + u32(0) + END, ()),
+    ]
+    binary = build(funcs, memory=1, datas=[(0, bytes([255]))])
+    exports = [instance(binary, tier).exports for tier in TIERS]
+    for x in (0, 1, 255, 256, 0x1FF, 0x12345, -1):
+        for fname, _, _, _, _ in funcs:
+            results = [outcome(e[fname], x) for e in exports]
+            assert results[0] == results[1] == results[2], (fname, x, results)
+
+
 # --- auto: which functions wait in tier 0 (engine/tiers.py) ---------------------
 
 def test_engine_auto_tiering():
