@@ -139,6 +139,39 @@ def test_engine_fuel_counts_deterministically(tier):
     assert store.fuel_consumed == 2 * first > 0
 
 
+def test_engine_tier0_builds_large_bodies_lazily(monkeypatch):
+    """A body above interp.LAZY_BUILD starts as stubs that build their
+    handler when first run: results, traps and fuel are those of a body
+    built at once, and a part never run is never built."""
+    from pywasi_interp.engine import interp
+    # if (x == 0) return 7; 300 times "+ 1" on x; if (result == 301) trap
+    adds = (i32_const(1) + op("i32.add")) * 300
+    body = (get(0) + op("i32.eqz") + op("if") + EMPTY_BLOCK + i32_const(7) + op("return") + END
+            + get(0) + adds + op("local.tee") + u32(0) + i32_const(301) + op("i32.eq")
+            + op("if") + EMPTY_BLOCK + op("unreachable") + END + get(0) + END)
+    binary = build([("f", I32, I32, body, ())])
+    built = []
+    make_handler = interp._handler
+    monkeypatch.setattr(interp, "_handler", lambda flat, env, pc: built.append(pc)
+                        or make_handler(flat, env, pc))
+
+    def run(lazy_above):
+        monkeypatch.setattr(interp, "LAZY_BUILD", lazy_above)
+        store = Store(engine="interp", fuel=10 ** 6)
+        f = Linker().instantiate(store, Module(binary)).exports["f"]
+        del built[:]
+        results = [outcome(f, 0)]
+        after_first = len(built)
+        results += [outcome(f, x) for x in (0, 5, 1)]
+        return results, after_first, len(built), store.fuel_consumed
+
+    lazy, eager = run(interp.LAZY_BUILD), run(10 ** 6)
+    assert lazy[0] == eager[0] == [7, 7, 305, "unreachable"]
+    assert lazy[3] == eager[3]                          # fuel
+    assert lazy[1] < 10 < 600 < eager[1] == eager[2]    # f(0) ran a few instructions
+    assert lazy[2] == eager[2]                          # each built once, then all
+
+
 @pytest.mark.parametrize("tier", TIERS)
 def test_engine_host_calls_and_reentry(tier):
     calls = []
