@@ -27,8 +27,8 @@ code (translate.Translator.versioned_region).
 
 from .compile import blocktype_arity
 
-__all__ = ["aligned_accesses", "conditional_accesses", "region_end", "CAP", "CONTROL",
-           "MIN_VERSIONED"]
+__all__ = ["aligned_accesses", "conditional_accesses", "region_end", "innermost_loop_end",
+           "CAP", "CONTROL", "MIN_VERSIONED", "MIN_VERSIONED_LOOP"]
 
 CAP = 3
 _NONE = frozenset()
@@ -169,6 +169,8 @@ class _Walk:
         return index
 
     def branch(self, depth):
+        if depth >= len(self.frames):
+            return                  # out of the region being walked
         frame = self.frames[-1 - depth]
         if frame.kind == "loop":
             frame.back = _merge(frame.back, self.locals)
@@ -314,12 +316,15 @@ def _rule_for(op):
     return _Walk.resync
 
 
-# --- straight-line regions: alignment that one test at their start buys ------
+# --- regions: alignment that one test at their start buys --------------------
 
 # Accesses a region must gain to be versioned: duplicating code costs
 # translation and compile() time in every run, which only hot loops repay
-# (usvg.wasm, a Rust program: 270 regions with two or more, 51 with four).
+# (usvg.wasm, a Rust program: 270 straight-line regions in loops with two
+# or more, 51 with four).  The test before an innermost loop runs once per
+# entry, not once per iteration: two accesses repay it.
 MIN_VERSIONED = 4
+MIN_VERSIONED_LOOP = 2
 CONTROL = frozenset(("block", "loop", "if", "else", "end", "br", "br_if", "br_table",
                      "return", "unreachable"))
 
@@ -332,13 +337,32 @@ def region_end(body, start):
     return index
 
 
-def conditional_accesses(func, start, end, wanted):
-    """Accesses in the straight-line code [start, end) that are aligned if
-    the locals they rest on are, at ``start``, multiples of 2**zeros.
+def innermost_loop_end(body, start):
+    """The index just past the ``end`` of the loop at ``start``, or None if
+    another loop is nested in it."""
+    depth = 0
+    for index in range(start, len(body)):
+        name = body[index][0].name
+        if name in ("block", "loop", "if"):
+            if name == "loop" and index != start:
+                return None
+            depth += 1
+        elif name == "end":
+            depth -= 1
+            if not depth:
+                return index + 1
+    return None
+
+
+def conditional_accesses(func, start, end, wanted, minimum=MIN_VERSIONED):
+    """Accesses in [start, end), straight-line code or a whole loop, that
+    are aligned if the locals they rest on are, at ``start``, multiples of
+    2**zeros.  (In a loop, the walk's fixed point keeps a local's bases only
+    while every back edge brings it back as aligned as it came in.)
 
     ``wanted`` maps the instruction indexes of the accesses worth it to
     the zero low bits each needs.  Returns (the locals to test, zeros, the
-    accesses that test makes aligned) when it makes MIN_VERSIONED or more,
+    accesses that test makes aligned) when it makes ``minimum`` or more,
     else None."""
     if not wanted:
         return None
@@ -349,6 +373,6 @@ def conditional_accesses(func, start, end, wanted):
     walk.run(start, end)
     found = {index: bases for index, (at, bases) in walk.found.items()
              if index in wanted and bases and at >= wanted[index]}
-    if len(found) < MIN_VERSIONED:
+    if len(found) < minimum:
         return None
     return sorted(frozenset().union(*found.values())), zeros, set(found)

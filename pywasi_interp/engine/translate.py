@@ -51,7 +51,8 @@ from ..errors import Trap, TrapKind, ExhaustionError
 from ..types import PAGE_SIZE, V128
 from ..values import default_raw
 from . import runtime_ops as R
-from .alignment import aligned_accesses, conditional_accesses, region_end, CONTROL as _CONTROL
+from .alignment import (aligned_accesses, conditional_accesses, region_end, innermost_loop_end,
+                        MIN_VERSIONED, MIN_VERSIONED_LOOP, CONTROL as _CONTROL)
 from .compile import blocktype_arity, has_loop
 
 __all__ = ["translate_function", "TranslationUnsupported"]
@@ -61,6 +62,9 @@ MAX_BODY = 60000            # instructions; beyond this compile() gets slow
 MAX_EXPR = 160              # characters of a symbolic expression
 MAX_ANALYSED = 2000         # instructions; larger bodies skip the alignment analysis
 MAX_VERSIONED = 40          # instructions of a region translated twice (see versioned_region)
+# and of an innermost loop: not memcpy's 77-instruction word loops, whose
+# second copies cost every process 3.5 ms of translation and compile()
+MAX_VERSIONED_LOOP = 60
 
 _LOADS = {
     "i32.load": ("u32", ""), "i64.load": ("u64", ""), "f32.load": ("u32", ""),
@@ -241,22 +245,27 @@ class Translator:
         return "%s[%%s >> %d]" % (view, op.align)
 
     def versioned_region(self, start):
-        """Version the straight-line code from ``start`` (just after a
-        control instruction, inside a loop) when two or more of its
-        accesses would be aligned if some locals were: it is translated
-        twice, with memoryviews under a test of those locals and as usual
-        otherwise (see alignment.conditional_accesses).  Returns the index
-        after it, or None when that is not worth it."""
+        """Version the innermost loop at ``start``, or else the straight-line
+        code from ``start`` (just after a control instruction, inside a
+        loop), when enough of its accesses would be aligned if some locals
+        were: it is translated twice, with memoryviews under a test of those
+        locals and as usual otherwise (see alignment.conditional_accesses).
+        Returns the index after it, or None when that is not worth it."""
         body = self.body
         if not (self.version_regions and self.may_use_views) or self.heights[start] < 0:
             return None
-        if start and body[start - 1][0].name not in _CONTROL:
-            return None
-        if not any(ctrl.kind == "loop" for ctrl in self.ctrls):
-            return None
-        end = region_end(body, start)
-        if end - start > MAX_VERSIONED:
-            return None
+        end = innermost_loop_end(body, start) if body[start][0].name == "loop" else None
+        if end is not None and end - start <= MAX_VERSIONED_LOOP:
+            minimum = MIN_VERSIONED_LOOP
+        else:
+            if start and body[start - 1][0].name not in _CONTROL:
+                return None
+            if not any(ctrl.kind == "loop" for ctrl in self.ctrls):
+                return None
+            end = region_end(body, start)
+            if end - start > MAX_VERSIONED:
+                return None
+            minimum = MIN_VERSIONED
         wanted = {}
         for index in range(start, end):
             op = body[index][0]
@@ -269,7 +278,7 @@ class Translator:
             self.aligned = aligned_accesses(self.func)
         wanted = {index: align for index, align in wanted.items()
                   if self.aligned.get(index, 0) < align}
-        plan = conditional_accesses(self.func, start, end, wanted)
+        plan = conditional_accesses(self.func, start, end, wanted, minimum)
         if plan is None:
             return None
         tested, zeros, accesses = plan

@@ -9,8 +9,10 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from pywasi_interp import Module, Linker, Store
+from pywasi_interp.engine import translate
 from pywasi_interp.engine.alignment import (aligned_accesses, conditional_accesses,
-                                            region_end, MIN_VERSIONED)
+                                            region_end, innermost_loop_end, MIN_VERSIONED,
+                                            MIN_VERSIONED_LOOP)
 
 from wasm_builder import I32, F64, op, i32_const, u32, END, EMPTY_BLOCK, build, get
 
@@ -177,6 +179,73 @@ def test_versioned_regions_read_the_same_bytes(p, step):
     an aligned p takes the memoryview arm until a step of 4 misaligns it."""
     funcs = [("sum", I32 + I32, F64, f64_sum_from(step), [(1, F64)])]
     results = [instance_of(funcs, tier).exports["sum"](20, p) for tier in TIERS]
+    assert results[0] == results[1] == results[2]
+
+
+def f64_loop_with_exit(step):
+    """(n, p) -> the sum of the doubles at p, p+8, p+step, p+step+8, ...
+    over n iterations, leaving the loop early (a branch out of it, carrying
+    the sum) once the sum passes 30: an innermost loop with
+    MIN_VERSIONED_LOOP accesses, which tier 1 versions as a whole when p
+    stays as aligned as it came in.  Locals: 0 n, 1 p, 2 acc."""
+    loads = b"".join(get(1) + op("f64.load") + memarg(8 * k) + op("f64.add")
+                     for k in range(MIN_VERSIONED_LOOP))
+    return (op("block") + F64 + op("loop") + EMPTY_BLOCK
+            + get(2) + loads + setl(2)
+            + get(2) + get(2) + i32_const(30) + op("f64.convert_i32_u") + op("f64.gt")
+            + op("br_if") + u32(1)
+            + op("drop")
+            + get(1) + i32_const(step) + op("i32.add") + setl(1)
+            + get(0) + i32_const(1) + op("i32.sub") + op("local.tee") + u32(0)
+            + op("br_if") + u32(0) + END
+            + get(2) + END + END)
+
+
+def loop_versioning(step):
+    """The test tier 1 puts before the loop of f64_loop_with_exit, or None."""
+    inst = instance_of([("f", I32 + I32, F64, f64_loop_with_exit(step), [(1, F64)])])
+    lines = [line.strip() for line in
+             translate._translate_with_index(translate.Translator(inst.funcs[0])).splitlines()]
+    tests = [i for i, line in enumerate(lines) if line.startswith("if not (")]
+    if not tests:
+        return None
+    (at,) = tests
+    assert lines[at + 1] == "while True:"          # the test runs once, before the loop
+    return lines[at]
+
+
+@pytest.mark.skipif(not translate._USE_VIEWS, reason="no memoryviews here (PyPy): nothing to version")
+def test_whole_loops_are_versioned_when_back_edges_keep_alignment():
+    assert loop_versioning(8) == "if not (l1) & 7:"
+    assert loop_versioning(16) == "if not (l1) & 7:"
+    assert loop_versioning(4) is None       # p + 4 comes back less aligned
+
+
+def test_loop_regions_are_innermost_loops():
+    body_of = lambda code: instance_of([("f", I32 + I32, F64, code, [(1, F64)])]).funcs[0]
+    func = body_of(f64_loop_with_exit(8))
+    body = func.ast.body
+    start = 1                                       # the loop, inside the block
+    end = innermost_loop_end(body, start)
+    assert body[end - 1][0].name == "end" and body[end][0].name == "local.get"
+    loads = {i: 3 for i in range(start, end) if body[i][0].name == "f64.load"}
+    assert conditional_accesses(func, start, end, loads, MIN_VERSIONED_LOOP) == (
+        [1], 3, set(loads))
+    # a loop holding another is not innermost
+    inner = f64_sum_from(8)[:-len(get(2) + END)]          # the loop alone
+    nested = body_of(op("loop") + EMPTY_BLOCK + inner + END + get(2) + END)
+    assert innermost_loop_end(nested.ast.body, 0) is None
+    assert innermost_loop_end(nested.ast.body, 1) is not None
+
+
+@pytest.mark.parametrize("p", [0, 8, 16, 4, 1])
+@pytest.mark.parametrize("step", [8, 16, 4])
+@pytest.mark.parametrize("n", [1, 3, 40])
+def test_versioned_loops_read_the_same_bytes(p, step, n):
+    """Both versions of a whole loop, in every tier, sum the same doubles
+    and leave it the same way, early or not."""
+    funcs = [("sum", I32 + I32, F64, f64_loop_with_exit(step), [(1, F64)])]
+    results = [instance_of(funcs, tier).exports["sum"](n, p) for tier in TIERS]
     assert results[0] == results[1] == results[2]
 
 
