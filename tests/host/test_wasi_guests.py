@@ -155,8 +155,31 @@ def test_wasi_register_bad_preopen_is_value_error(tmp_path):
 def test_wasi_config_default_grants_nothing():
     config = WasiConfig()
     assert (config.args, config.env, config.preopens) == ((), (), ())
-    with pytest.raises(Exception):
+    with pytest.raises(AttributeError):
         config.args = ("x",)
+
+
+def test_wasi_config_is_an_immutable_value():
+    out = io.BytesIO()
+    config = WasiConfig(args=["g", 1], env={"K": "V"}, preopens=[("/srv", "data")], stdout=out)
+    # lists, dicts and pairs are stored as the tuples and Preopens they stand for
+    assert config.args == ("g", "1") and config.env == (("K", "V"),)
+    assert config.preopens == (Preopen("/srv", "data"),)
+    same = WasiConfig(("g", "1"), [("K", "V")], [Preopen("/srv", "data")], stdout=out)
+    assert config == same and hash(config) == hash(same)
+    assert config != WasiConfig(args=("g", "1"))
+    changed = config.replace(args=("h",))
+    assert changed.args == ("h",) and changed.env == config.env and config.args == ("g", "1")
+    assert "args=('h',)" in repr(changed) and "Preopen(host_path='/srv'" in repr(changed)
+    with pytest.raises(AttributeError):
+        del config.env
+    with pytest.raises(TypeError, match="no field argv"):
+        config.replace(argv=())
+    for bad in ({"A=B": "x"}, [("A\0", "x")]):
+        with pytest.raises(ValueError, match="invalid environment variable name"):
+            WasiConfig(env=bad)
+    with pytest.raises(ValueError):
+        WasiConfig(preopens=[("/srv", "data", "extra")])
 
 
 def test_wasi_readdir_cookies_survive_many_entries(tmp_path):
