@@ -5,9 +5,11 @@ start-up cost of a big guest after decoding.  The cache keeps, per
 function, the compiled code object and the constants it needs, so a second
 run of the same module skips both steps.
 
-Keys: the module's SHA-256, this runtime's version, the Python
-implementation's bytecode magic (code objects are not portable between
-interpreters), and whether metering was on (it changes the code).  Each
+Keys: the module's SHA-256, this runtime's version and a digest of its
+source files (a checkout or install from another commit may translate
+differently under the same version number), the Python implementation's
+bytecode magic (code objects are not portable between interpreters), and
+whether metering was on (it changes the code).  Each
 entry starts with a SHA-256 of its payload: a truncated, corrupted or
 foreign file is ignored and rewritten, never executed.  Writes go to a
 temporary file renamed into place, so concurrent runs never see half an
@@ -25,6 +27,27 @@ from .. import __version__
 __all__ = ["TranslationCache"]
 
 _DIGEST = hashlib.sha256().digest_size
+_PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+_sources_digest = None
+
+
+def sources_digest():
+    """SHA-256 of this runtime's Python sources (names and contents), read
+    once per process: any change to the code that translates, or to what
+    the translated code calls, gives the cache new keys."""
+    global _sources_digest
+    if _sources_digest is None:
+        h = hashlib.sha256()
+        for directory, subdirs, files in os.walk(_PACKAGE):
+            subdirs.sort()
+            for name in sorted(files):
+                if name.endswith(".py"):
+                    path = os.path.join(directory, name)
+                    h.update(os.path.relpath(path, _PACKAGE).encode() + b"\0")
+                    with open(path, "rb") as f:
+                        h.update(hashlib.sha256(f.read()).digest())
+        _sources_digest = h.digest()
+    return _sources_digest
 
 
 class TranslationCache:
@@ -39,8 +62,8 @@ class TranslationCache:
         key = self._module_dirs.get(id(module))
         if key is None:
             h = hashlib.sha256()
-            for part in (__version__.encode(), importlib.util.MAGIC_NUMBER,
-                         module.ast.raw):
+            for part in (__version__.encode(), sources_digest(),
+                         importlib.util.MAGIC_NUMBER, module.ast.raw):
                 h.update(part)
             key = self._module_dirs[id(module)] = h.hexdigest()
         variant = ("m" if func.store.metered else "p") + ("f" if func.store.engine == "flat" else "")

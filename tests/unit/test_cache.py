@@ -64,6 +64,38 @@ def test_cache_keys_separate_metering_and_runtime_version(tmp_path, monkeypatch)
     assert len(entries(tmp_path)) == 3
 
 
+def test_cache_keys_separate_runtime_sources(tmp_path, monkeypatch):
+    """Another build under the same version number (a checkout of another
+    commit) never loads this one's entries."""
+    from pywasi_interp.engine import cache
+    digest = cache.sources_digest()
+    assert len(digest) == 32 and cache.sources_digest() is digest      # read once
+    run(square_module(), tmp_path)
+    monkeypatch.setattr(cache, "_sources_digest", b"another build".ljust(32, b"\0"))
+    store = Store(engine="translate", cache_dir=str(tmp_path))
+    func = Linker().instantiate(store, square_module()).funcs[0]
+    assert store.translation_cache.load(func) is None
+    assert run(square_module(), tmp_path) == 144
+    assert len(entries(tmp_path)) == 2
+
+
+def test_cache_sources_digest_follows_the_files(tmp_path, monkeypatch):
+    from pywasi_interp.engine import cache
+    package = tmp_path / "pkg"
+    (package / "engine").mkdir(parents=True)
+    (package / "engine" / "translate.py").write_text("A = 1\n")
+    (package / "notes.txt").write_text("not source")
+    monkeypatch.setattr(cache, "_PACKAGE", str(package))
+    digests = []
+    for change in (None, lambda: (package / "notes.txt").write_text("changed"),
+                   lambda: (package / "engine" / "translate.py").write_text("A = 2\n")):
+        if change:
+            change()
+        monkeypatch.setattr(cache, "_sources_digest", None)
+        digests.append(cache.sources_digest())
+    assert digests[0] == digests[1] != digests[2]
+
+
 def test_cache_unwritable_directory_is_skipped(tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("not a directory")
