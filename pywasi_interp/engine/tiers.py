@@ -36,7 +36,7 @@ from ..values import default_raw
 __all__ = ["compile_function"]
 
 LARGE_BODY = 2000           # instructions (see _tier0_calls)
-LARGE_BODY_CALL = 10
+LARGE_BODY_CALL = 3
 
 
 def compile_function(func):
@@ -70,13 +70,14 @@ def _tier0_calls(func):
     """How many calls ``auto`` runs in tier 0 before translating: none for a
     function with a loop, one for a function without (most such functions
     in big programs run once), and for a large function with loops that is
-    used from several places one per LARGE_BODY_CALL instructions, so that
-    only a function called often enough to repay it is translated.  (libc's
-    malloc: 3,300 instructions, 20 ms to translate, about 6 us per
-    instruction; a call runs a few hundred instructions, tens of
-    microseconds in tier 0.)  A large function used from one place only is
-    likely a program's driver (its main), which may run for long in its one
-    call: it is translated at once."""
+    used from several places one per LARGE_BODY_CALL instructions: about
+    as many calls as make staying in tier 0 cost what translating would
+    (libc's malloc: 3,300 instructions, 22 ms to translate at about 6 us an
+    instruction; a call of it costs about 17 us more in tier 0 than in
+    tier 1).  However many calls follow, that spends at most about twice
+    what the better choice would (the rent-or-buy rule).  A large function
+    used from one place only is likely a program's driver (its main), which
+    may run for long in its one call: it is translated at once."""
     body = func.ast.body
     if not has_loop(body):
         return 1
