@@ -37,6 +37,7 @@ class FlatTranslator(Translator):
 
     track_floors = False
     version_regions = False
+    inline_calls = False
 
     def __init__(self, func):
         super().__init__(func)

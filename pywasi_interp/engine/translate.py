@@ -32,9 +32,11 @@ and memoryview indexing (``IndexError``) catch every out-of-bounds access
 without a wrap around; both are turned into the spec's trap at the
 function boundary.  On CPython, an access whose address alignment.py
 proves a multiple of its width reads a memoryview of that width instead of
-calling struct (the views live in the memory's code namespace); in loops,
-straight-line code whose accesses would be aligned if some locals were is
-emitted twice, under one test of those locals (``versioned_region``).
+calling struct (the views live in the memory's code namespace); an
+innermost loop, or else straight-line code in a loop, whose accesses would
+be aligned if some locals were is emitted twice, under one test of those
+locals (``versioned_region``).  Calls to small functions are inlined
+(inline.py).
 SIMD loads and stores call simd.py, which checks bounds and traps itself;
 other SIMD instructions are opcode-table templates like the scalar ones
 (``imm``, a lane index or the shuffle's lanes, becomes a literal).
@@ -54,6 +56,7 @@ from . import runtime_ops as R
 from .alignment import (aligned_accesses, conditional_accesses, region_end, innermost_loop_end,
                         MIN_VERSIONED, MIN_VERSIONED_LOOP, CONTROL as _CONTROL)
 from .compile import blocktype_arity, has_loop
+from .inline import expand
 
 __all__ = ["translate_function", "TranslationUnsupported"]
 
@@ -158,19 +161,28 @@ class Translator:
 
     track_floors = True         # the state machine's jumps join anywhere: off there
     version_regions = True      # and its segments are not versioned either
+    inline_calls = True         # nor its calls inlined
 
     def __init__(self, func):
         self.func = func
-        ast_func = func.ast
-        self.body = ast_func.body
-        self.heights = func.heights
-        self.types = func.instance.types
         self.functype = func.type
         self.nparams = len(self.functype.params)
         self.local_defaults = []
-        for count, valtype in ast_func.locals:
+        for count, valtype in func.ast.locals:
             self.local_defaults.extend([default_raw(valtype)] * count)
-        self.nlocals = self.nparams + len(self.local_defaults)
+        # Small callees inlined (inline.py): ``analysed`` is what the
+        # analyses read, the expanded body, locals and heights.
+        expansion = None
+        if self.inline_calls and not func.store.metered:
+            expansion = expand(func)
+        self.analysed = expansion or func
+        self.inline_sites = expansion.sites if expansion else {}
+        self.inline_ends = expansion.ends if expansion else frozenset()
+        self.depth = "_d"           # the call depth of the code being translated
+        self.inlined = []           # (first line, end line, funcidx) of inlined code
+        self.body = self.analysed.ast.body
+        self.heights = self.analysed.heights
+        self.types = func.instance.types
         self.lines = []
         self.indent = 1
         self.stack = []
@@ -216,6 +228,14 @@ class Translator:
             return self.consts[key][0]
         return str(value)
 
+    def const_object(self, key, value):
+        """A closure constant holding ``value`` (marshal-able: it may be
+        cached, see cache.py)."""
+        key = ("object", key)
+        if key not in self.consts:
+            self.consts[key] = ("k%d" % len(self.consts), value)
+        return self.consts[key][0]
+
     def callee(self, funcidx):
         """The direct-call target for function ``funcidx``: ``f`` itself for
         recursion, else a closure variable's current ``direct``."""
@@ -239,7 +259,7 @@ class Translator:
         if view is None or not self.may_use_views:
             return None
         if self.aligned is None:
-            self.aligned = aligned_accesses(self.func)
+            self.aligned = aligned_accesses(self.analysed)
         if self.index not in self.assumed and self.aligned.get(self.index, 0) < op.align:
             return None
         return "%s[%%s >> %d]" % (view, op.align)
@@ -275,10 +295,10 @@ class Translator:
         if len(wanted) < 2:
             return None
         if self.aligned is None:
-            self.aligned = aligned_accesses(self.func)
+            self.aligned = aligned_accesses(self.analysed)
         wanted = {index: align for index, align in wanted.items()
                   if self.aligned.get(index, 0) < align}
-        plan = conditional_accesses(self.func, start, end, wanted, minimum)
+        plan = conditional_accesses(self.analysed, start, end, wanted, minimum)
         if plan is None:
             return None
         tested, zeros, accesses = plan
@@ -590,6 +610,28 @@ class Translator:
             self.fall_through(ctrl)
         self.close(ctrl, reachable)
         self.reset_stack(ctrl.height + ctrl.nresults)
+        if self.index in self.inline_ends:
+            self.leave_inline()
+
+    def enter_inline(self, site):
+        """Before the block of an inlined call (inline.py): what the call
+        would do on entry, its arguments being in their locals already."""
+        self.materialize_all()
+        for k, value in enumerate(site.defaults):
+            var = "l%d" % (site.base + site.nparams + k)
+            self.protect(var)
+            self.emit("%s = %r" % (var, value))
+        if site.calls:
+            # the callee's own check; the calls it makes pass ``_d1``
+            self.emit("if _d > LIMIT:")
+            self.emit("    raise ExhaustionError('call stack exhausted')")
+            self.depth = "_d1"
+        self.inlined.append((len(self.lines), None, site.callee.index))
+
+    def leave_inline(self):
+        start, _, funcidx = self.inlined[-1]
+        self.inlined[-1] = (start, len(self.lines), funcidx)
+        self.depth = "_d"
 
     def close(self, ctrl, reachable):
         """The Python side of the end of ``ctrl`` (not the function)."""
@@ -674,18 +716,26 @@ class Translator:
             self.emit("return (%s,)" % ", ".join(e.expr for e in self.stack[-nresults:]))
 
     # --- output ----------------------------------------------------------------
+    def inlined_frames(self, first):
+        """The handler lines adding the frame of the inlined function a trap
+        was raised in or passed through (by the line it crossed this
+        function at: no cost until a trap), for body lines from ``first``."""
+        if not self.inlined:
+            return lambda name: []
+        lines = {first + n: funcidx for start, end, funcidx in self.inlined
+                 for n in range(start, end)}
+        table = self.const_object("inlined", lines)
+        return lambda name: [
+            "            _k = %s.get(%s.__traceback__.tb_lineno)" % (table, name),
+            "            if _k is not None:",
+            "                trap.frames.append(F[_k])"]
+
     def body_lines(self):
         """The function body's lines, indented into the ``try`` block."""
         return ["        " + line for line in self.lines]
 
     def source(self):
         params = "".join(", l%d" % i for i in range(self.nparams))
-        head = ["def make(func, store, mem, memory, G, F, T, E, D, TYPES%s):" %
-                "".join(", " + name for name, _ in self.consts.values()),
-                "    LIMIT = store.max_call_depth"]
-        head += ["    %s = F[%d]" % (name, idx) for idx, name in sorted(self.callees.items())]
-        head += ["    %s = %s" % (name, expr) for expr, name in self.bound.items()]
-        head.append("    def f(_d%s):" % params)
         # ``_d`` is this call's depth; callees get ``_d`` + 1 (see tiers.py).
         # A function that calls nothing cannot deepen the stack: no check.
         calls = any(op.name in ("call", "call_indirect") for op, _, _ in self.body)
@@ -697,15 +747,26 @@ class Translator:
             prologue.append("            l%d = %r" % (self.nparams + i, value))
         if self.uses_tgt:
             prologue.append("            _tgt = 0")
+        if any(site.calls for site in self.inline_sites.values()):
+            prologue.append("            _d1 = _d + 1")
+        head_length = 3 + len(self.callees) + len(self.bound)
+        frames = self.inlined_frames(head_length + len(prologue) + 1)
+        head = ["def make(func, store, mem, memory, G, F, T, E, D, TYPES%s):" %
+                "".join(", " + name for name, _ in self.consts.values()),
+                "    LIMIT = store.max_call_depth"]
+        head += ["    %s = F[%d]" % (name, idx) for idx, name in sorted(self.callees.items())]
+        head += ["    %s = %s" % (name, expr) for expr, name in self.bound.items()]
+        head.append("    def f(_d%s):" % params)
+        assert len(head) == head_length
         body = self.body_lines()
-        epilogue = ["        except Trap as trap:",
-                    "            trap.frames.append(func)",
-                    "            raise",
-                    "        except (struct_error, IndexError):",
-                    "            trap = Trap(TrapKind.MEMORY_OOB)",
-                    "            trap.frames.append(func)",
-                    "            raise trap from None",
-                    "    return f"]
+        epilogue = (["        except Trap as trap:"] + frames("trap")
+                    + ["            trap.frames.append(func)",
+                       "            raise",
+                       "        except (struct_error, IndexError) as error:",
+                       "            trap = Trap(TrapKind.MEMORY_OOB)"] + frames("error")
+                    + ["            trap.frames.append(func)",
+                       "            raise trap from None",
+                       "    return f"])
         return "\n".join(head + prologue + body + epilogue) + "\n"
 
 
@@ -979,6 +1040,9 @@ def _targeted_blocks(body):
 # --- instruction rules ----------------------------------------------------------
 
 def _block(t, op, imm):
+    site = t.inline_sites.get(t.index)
+    if site is not None:
+        t.enter_inline(site)
     t.open_construct(op.name, imm)
 
 
@@ -1125,11 +1189,11 @@ def _call(t, op, imm):
     functype = t.func.instance.funcs[imm].type
     args = _call_args(t, len(functype.params))
     callee = t.callee(imm)
-    _push_results(t, "%s(%s)" % (callee, _with_depth(args)), len(functype.results))
+    _push_results(t, "%s(%s)" % (callee, _with_depth(t, args)), len(functype.results))
 
 
-def _with_depth(args):
-    return "_d, " + args if args else "_d"
+def _with_depth(t, args):
+    return "%s, %s" % (t.depth, args) if args else t.depth
 
 
 def _call_indirect(t, op, imm):
@@ -1146,7 +1210,7 @@ def _call_indirect(t, op, imm):
     t.emit("_c = %s[%s] if %s < len(%s) else None" % (elements, index, index, elements))
     t.emit("if _c is None or _c.type is not %s:" % expected)
     t.emit("    _c = R.indirect(T[%d], %s, %s)" % (tableidx, index, expected))
-    _push_results(t, "_c.direct(%s)" % _with_depth(args), len(functype.results))
+    _push_results(t, "_c.direct(%s)" % _with_depth(t, args), len(functype.results))
 
 
 def _corrected(wide, wrap):
@@ -1305,7 +1369,8 @@ def _compile(func):
         try:
             return _compile_with(structured)
         except _TooDeep:
-            aligned = structured.aligned
+            if not structured.inline_sites:     # else its indexes are the expanded body's
+                aligned = structured.aligned
     from .flat import FlatTranslator
     flat = FlatTranslator(func)
     flat.aligned = aligned

@@ -1,0 +1,163 @@
+"""Inlining small functions into their callers, for tier 1.
+
+A Python call costs tier 1 about as much as forty simple instructions, so a
+call to a small function is replaced by the function's own body, rewritten
+as a block of the caller:
+
+    call $g             local.set  base+n-1 ... local.set base+0   (the arguments)
+                        block (result of $g)
+                          $g's body: its locals renumbered from ``base``,
+                          ``return`` turned into a branch to this block
+                        end                                        ($g's own end)
+
+The rest of tier 1 translates the expanded body like any other; what a
+call does besides running the body is done by the translator around the
+block (Translator.enter_inline / leave_inline): $g's declared locals set to
+zero, the call-depth check of a function that calls, and ``_in``, which
+names the inlined function while its code runs, so that a trap passing
+through it still shows its frame.  Only one level is inlined: the calls of
+an inlined body stay calls (a recursive function gets one copy of itself).
+
+Inlined: direct calls to functions of the same instance with no loop, at
+most one result, no SIMD, and at most MAX_CALLEE instructions; not under
+fuel or timeouts, whose accounting counts calls.
+"""
+
+from .. import opcodes as O
+from ..types import ValType
+from ..values import default_raw
+from .compile import has_loop
+
+__all__ = ["expand", "Expansion", "MAX_CALLEE"]
+
+MAX_CALLEE = 30             # instructions of an inlined function, its end included
+MAX_SITES = 8               # calls inlined into one function
+MAX_GROWTH = 200            # instructions an expansion may add to a function
+
+_CALL, _LOCAL_SET, _BLOCK, _BR = (O.BY_NAME[name] for name in ("call", "local.set", "block", "br"))
+_LOCALS = frozenset(("local.get", "local.set", "local.tee"))
+
+
+class Site:
+    """One inlined call: the callee, where its locals start, the values its
+    declared locals start with, and whether its body calls."""
+
+    __slots__ = ("callee", "base", "nparams", "defaults", "calls")
+
+    def __init__(self, callee, base, defaults, calls):
+        self.callee = callee
+        self.base = base
+        self.nparams = len(callee.type.params)
+        self.defaults = defaults
+        self.calls = calls
+
+
+class Expansion:
+    """A function with some of its calls inlined: what tier 1 and its
+    analyses read of a function (``ast.body``, ``ast.locals``, ``heights``,
+    ``type``, ``instance``, ``index``), for the expanded body, plus the
+    inlined sites by the index of their block and the indexes of their
+    ends."""
+
+    def __init__(self, func, body, heights, extra_locals, sites, ends):
+        self.instance, self.type, self.index = func.instance, func.type, func.index
+        self.heights = heights
+        self.ast = _Ast(body, list(func.ast.locals) + [(1, t) for t in extra_locals])
+        self.sites = sites
+        self.ends = ends
+
+
+class _Ast:
+    __slots__ = ("body", "locals")
+
+    def __init__(self, body, locals_):
+        self.body = body
+        self.locals = locals_
+
+
+def expand(func):
+    """The Expansion of ``func`` (a WasmFunc about to be translated), or None
+    when none of its calls is inlined."""
+    body, heights = func.ast.body, _heights(func)
+    funcs = func.instance.funcs
+    next_local = len(func.type.params) + sum(count for count, _ in func.ast.locals)
+    out_body, out_heights, extra, sites, ends = [], [], [], {}, set()
+    growth = 0
+    for index, instr in enumerate(body):
+        op, imm, offset = instr
+        if op is _CALL and heights[index] >= 0 and len(sites) < MAX_SITES:
+            callee = funcs[imm]
+            callee_heights = _inlinable(callee, func)
+            if callee_heights is not None and growth + len(callee.ast.body) <= MAX_GROWTH:
+                growth += len(callee.ast.body)
+                site = _site(callee, next_local)
+                extra.extend(callee.type.params)
+                extra.extend(_declared(callee))
+                next_local += site.nparams + len(site.defaults)
+                _splice(site, heights[index], offset, callee_heights, out_body, out_heights)
+                sites[len(out_body) - len(callee.ast.body) - 1] = site
+                ends.add(len(out_body) - 1)
+                continue
+        out_body.append(instr)
+        out_heights.append(heights[index])
+    if not sites:
+        return None
+    return Expansion(func, out_body, out_heights, extra, sites, ends)
+
+
+def _inlinable(callee, caller):
+    """The callee's operand heights if it can be inlined into ``caller``."""
+    ast = getattr(callee, "ast", None)
+    if ast is None or callee.instance is not caller.instance:
+        return None                 # a host function, or another instance's
+    functype = callee.type
+    if len(ast.body) > MAX_CALLEE or len(functype.results) > 1 or has_loop(ast.body):
+        return None
+    types = list(functype.params) + list(functype.results) + _declared(callee)
+    if ValType.V128 in types or any(op.prefix == O.PREFIX_FD for op, _, _ in ast.body):
+        return None
+    return _heights(callee)
+
+
+def _heights(func):
+    """The validator's operand heights of a function of a module (kept by
+    the module: a compiled function drops its own)."""
+    instance = func.instance
+    first = len(instance.funcs) - len(instance.module.ast.funcs)    # imports come first
+    return instance.module.heights[func.index - first]
+
+
+def _declared(callee):
+    types = []
+    for count, valtype in callee.ast.locals:
+        types.extend([valtype] * count)
+    return types
+
+
+def _site(callee, base):
+    calls = any(op.name in ("call", "call_indirect") for op, _, _ in callee.ast.body)
+    return Site(callee, base, [default_raw(t) for t in _declared(callee)], calls)
+
+
+def _splice(site, height, offset, callee_heights, out_body, out_heights):
+    """Append the inlined form of a call made at operand ``height``."""
+    for k in reversed(range(site.nparams)):            # the last argument is on top
+        out_body.append((_LOCAL_SET, site.base + k, offset))
+        out_heights.append(height)
+        height -= 1
+    results = site.callee.type.results
+    out_body.append((_BLOCK, results[0] if results else None, offset))
+    out_heights.append(height)
+    depth = 0                       # constructs open inside the callee
+    for (op, imm, at), h in zip(site.callee.ast.body, callee_heights):
+        name = op.name
+        if name in _LOCALS:
+            imm += site.base
+        elif name == "return":
+            op, imm = _BR, depth
+        elif name in ("block", "loop", "if"):
+            depth += 1
+        elif name == "end":
+            depth -= 1
+        out_body.append((op, imm, at))
+        out_heights.append(h + height if h >= 0 else -1)
