@@ -616,7 +616,7 @@ class Translator:
     def enter_inline(self, site):
         """Before the block of an inlined call (inline.py): what the call
         would do on entry, its arguments being in their locals already."""
-        self.materialize_all()
+        self.materialize_all()          # the caller's pending values: before the callee's lines
         for k, value in enumerate(site.defaults):
             var = "l%d" % (site.base + site.nparams + k)
             self.protect(var)
@@ -749,15 +749,13 @@ class Translator:
             prologue.append("            _tgt = 0")
         if any(site.calls for site in self.inline_sites.values()):
             prologue.append("            _d1 = _d + 1")
-        head_length = 3 + len(self.callees) + len(self.bound)
-        frames = self.inlined_frames(head_length + len(prologue) + 1)
-        head = ["def make(func, store, mem, memory, G, F, T, E, D, TYPES%s):" %
-                "".join(", " + name for name, _ in self.consts.values()),
-                "    LIMIT = store.max_call_depth"]
+        head = [None, "    LIMIT = store.max_call_depth"]     # (the factory's line: below)
         head += ["    %s = F[%d]" % (name, idx) for idx, name in sorted(self.callees.items())]
         head += ["    %s = %s" % (name, expr) for expr, name in self.bound.items()]
         head.append("    def f(_d%s):" % params)
-        assert len(head) == head_length
+        frames = self.inlined_frames(len(head) + len(prologue) + 1)     # may add a constant
+        head[0] = "def make(func, store, mem, memory, G, F, T, E, D, TYPES%s):" % "".join(
+            ", " + name for name, _ in self.consts.values())
         body = self.body_lines()
         epilogue = (["        except Trap as trap:"] + frames("trap")
                     + ["            trap.frames.append(func)",

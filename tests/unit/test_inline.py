@@ -18,9 +18,9 @@ def setl(i):
     return op("local.set") + u32(i)
 
 
-def instance(funcs, tier, linker=None, **options):
+def instance(funcs, tier, **options):
     store = Store(engine=tier, **options)
-    return (linker or Linker()).instantiate(store, Module(build(funcs, memory=1)))
+    return Linker().instantiate(store, Module(build(funcs, memory=1)))
 
 
 # pick(x, y): 3y for x = 0 (a return from two blocks deep), x + y for x = 5
