@@ -3,6 +3,7 @@ compute what calls compute, run out of call stack at the same depth, and
 leave the same frames in a trap's backtrace, in every tier."""
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from pywasi_interp import Module, Linker, Store, Trap, ExhaustionError
 from pywasi_interp.engine import inline
@@ -130,3 +131,56 @@ def test_no_inlining_under_fuel_or_in_the_state_machine():
     assert Translator(instance(funcs, "translate").funcs[2]).inline_sites
     assert not Translator(instance(funcs, "translate", fuel=10 ** 6).funcs[2]).inline_sites
     assert not FlatTranslator(instance(funcs, "flat").funcs[2]).inline_sites
+
+
+# --- random callees: every tier computes, traps and backtraces alike ----------
+
+_BINOPS = ["i32.add", "i32.sub", "i32.mul", "i32.xor", "i32.and", "i32.shl", "i32.shr_u",
+           "i32.div_u", "i32.rem_s", "i32.lt_u"]
+
+
+@st.composite
+def values(draw, depth=0):
+    """An i32 expression over the callee's locals 0-2 (a, b, c)."""
+    if depth > 1 or draw(st.booleans()):
+        if draw(st.booleans()):
+            return get(draw(st.integers(0, 2)))
+        return i32_const(draw(st.sampled_from([0, 1, 3, 7, -1, 255, 2 ** 31 - 1])))
+    return draw(values(depth + 1)) + draw(values(depth + 1)) + op(draw(st.sampled_from(_BINOPS)))
+
+
+@st.composite
+def statements(draw, nesting=0):
+    """Code leaving the stack as it found it, ``nesting`` blocks deep in the
+    callee: assignments, returns, branches out of the function, blocks, ifs."""
+    kind = draw(st.sampled_from(["set", "set", "return", "br_if", "block", "if"]))
+    if kind == "set":
+        return draw(values()) + setl(2)
+    if kind == "return":
+        return draw(values()) + op("return")
+    if kind == "br_if":             # to the function's label, with its result
+        return draw(values()) + draw(values()) + op("br_if") + u32(nesting) + op("drop")
+    inner = b"".join(draw(st.lists(statements(nesting + 1), max_size=2))) if nesting < 2 else b""
+    if kind == "block":
+        return op("block") + EMPTY_BLOCK + inner + END
+    return draw(values()) + op("if") + EMPTY_BLOCK + inner + END
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(statements(), min_size=1, max_size=3), values(), st.integers(0, 2 ** 32 - 1))
+def test_inlined_random_callees_agree_with_calls(body, result, y):
+    callee = ("g", I32 + I32, I32, b"".join(body) + result + END, [(1, I32)])
+    call_twice = (get(0) + get(1) + op("call") + u32(0)
+                  + get(1) + get(0) + op("call") + u32(0) + op("i32.add") + END)
+    funcs = [callee, ("f", I32 + I32, I32, call_twice, ())]
+    inlinable = len(Module(build(funcs, memory=1)).ast.funcs[0].body) <= inline.MAX_CALLEE
+    seen = []
+    for tier in TIERS:
+        inst = instance(funcs, tier)
+        if tier == "translate":
+            assert (inline.expand(inst.funcs[1]) is not None) == inlinable
+        try:
+            seen.append(inst.exports["f"](y, 12345))
+        except Trap as trap:
+            seen.append((str(trap), [f.index for f in trap.frames]))
+    assert seen[0] == seen[1] == seen[2]
