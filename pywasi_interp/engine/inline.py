@@ -1,8 +1,9 @@
 """Inlining small functions into their callers, for tier 1.
 
-A Python call costs tier 1 about as much as forty simple instructions, so a
-call to a small function is replaced by the function's own body, rewritten
-as a block of the caller:
+A Python call is among the dearest things tier 1 does (fib(35) spends
+about 50 ns on each of its 30 million calls, body included), so a call to
+a small function is replaced by the function's own body, rewritten as a
+block of the caller:
 
     call $g             local.set  base+n-1 ... local.set base+0   (the arguments)
                         block (result of $g)
