@@ -57,6 +57,11 @@ def has_loop(body):
     return any(op.name == "loop" for op, _, _ in body)
 
 
+def has_call(body):
+    """Whether a function body calls (and so can deepen the call stack)."""
+    return any(op.name in ("call", "call_indirect") for op, _, _ in body)
+
+
 def compile_body(body, heights, nlocals, nresults, types):
     """Compile one function body.  ``types`` is the module's type list.
 

@@ -14,10 +14,10 @@ block of the caller:
 The rest of tier 1 translates the expanded body like any other; what a
 call does besides running the body is done by the translator around the
 block (Translator.enter_inline / leave_inline): $g's declared locals set to
-zero, the call-depth check of a function that calls, and ``_in``, which
-names the inlined function while its code runs, so that a trap passing
-through it still shows its frame.  Only one level is inlined: the calls of
-an inlined body stay calls (a recursive function gets one copy of itself).
+zero, the call-depth check of a function that calls, and a table of the
+lines its code became, so that a trap raised in or passing through it
+still shows its frame.  Only one level is inlined: the calls of an inlined
+body stay calls (a recursive function gets one copy of itself).
 
 Inlined: direct calls to functions of the same instance with no loop, at
 most one result, no SIMD, and at most MAX_CALLEE instructions; not under
@@ -27,7 +27,7 @@ fuel or timeouts, whose accounting counts calls.
 from .. import opcodes as O
 from ..types import ValType
 from ..values import default_raw
-from .compile import has_loop
+from .compile import has_call, has_loop
 
 __all__ = ["expand", "Expansion", "MAX_CALLEE"]
 
@@ -91,10 +91,12 @@ def expand(func):
             callee_heights = _inlinable(callee, func)
             if callee_heights is not None and growth + len(callee.ast.body) <= MAX_GROWTH:
                 growth += len(callee.ast.body)
-                site = _site(callee, next_local)
+                declared = _declared(callee)
+                site = Site(callee, next_local, [default_raw(t) for t in declared],
+                            has_call(callee.ast.body))
                 extra.extend(callee.type.params)
-                extra.extend(_declared(callee))
-                next_local += site.nparams + len(site.defaults)
+                extra.extend(declared)
+                next_local += site.nparams + len(declared)
                 _splice(site, heights[index], offset, callee_heights, out_body, out_heights)
                 sites[len(out_body) - len(callee.ast.body) - 1] = site
                 ends.add(len(out_body) - 1)
@@ -133,11 +135,6 @@ def _declared(callee):
     for count, valtype in callee.ast.locals:
         types.extend([valtype] * count)
     return types
-
-
-def _site(callee, base):
-    calls = any(op.name in ("call", "call_indirect") for op, _, _ in callee.ast.body)
-    return Site(callee, base, [default_raw(t) for t in _declared(callee)], calls)
 
 
 def _splice(site, height, offset, callee_heights, out_body, out_heights):

@@ -55,7 +55,7 @@ from ..values import default_raw
 from . import runtime_ops as R
 from .alignment import (aligned_accesses, conditional_accesses, region_end, innermost_loop_end,
                         MIN_VERSIONED, MIN_VERSIONED_LOOP, CONTROL as _CONTROL)
-from .compile import blocktype_arity, has_loop
+from .compile import blocktype_arity, has_call, has_loop
 from .inline import expand
 
 __all__ = ["translate_function", "TranslationUnsupported"]
@@ -738,7 +738,7 @@ class Translator:
         params = "".join(", l%d" % i for i in range(self.nparams))
         # ``_d`` is this call's depth; callees get ``_d`` + 1 (see tiers.py).
         # A function that calls nothing cannot deepen the stack: no check.
-        calls = any(op.name in ("call", "call_indirect") for op, _, _ in self.body)
+        calls = has_call(self.body)
         prologue = ["        if _d > LIMIT:",
                     "            raise ExhaustionError('call stack exhausted')",
                     "        _d += 1"] if calls else []
