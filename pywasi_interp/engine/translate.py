@@ -30,7 +30,9 @@ compile quickly stays in tier 0 (``TranslationUnsupported``).  Memory bounds: ad
 unsigned, so struct's own range check (``struct.error``) and bytearray
 and memoryview indexing (``IndexError``) catch every out-of-bounds access
 without a wrap around; both are turned into the spec's trap at the
-function boundary.  On CPython, an access whose address alignment.py
+function boundary.  A computed address that would need a wrap-around
+correction is tried without it first, in a ``try`` whose handler corrects
+it (see _access_forms).  On CPython, an access whose address alignment.py
 proves a multiple of its width reads a memoryview of that width instead of
 calling struct (the views live in the memory's code namespace); an
 innermost loop, or else straight-line code in a loop, whose accesses would
@@ -92,6 +94,11 @@ _USE_VIEWS = sys.implementation.name == "cpython" and sys.byteorder == "little"
 _LOAD_BITS = {"u16": 0xFFFF, "u32": 0xFFFFFFFF, "u64": 0xFFFFFFFFFFFFFFFF}
 _STRUCTS = {"u32": "<I", "u64": "<Q", "f64": "<d", "s8": "<b", "s16": "<h",
             "u16": "<H", "s32": "<i"}
+# Addresses tried before their correction (see _access_forms): CPython on
+# 64-bit machines, where no index overflows before the 2**32 bound.
+_TRY_ADDRESSES = sys.implementation.name == "cpython" and sys.maxsize > 1 << 62
+# what struct raises for an offset past the memory (or past ssize_t)
+_STRUCT_ERRORS = "(struct_error, OverflowError)"
 _NAMESPACE = {"N": N, "math": math, "Trap": Trap, "TrapKind": TrapKind,
               "ExhaustionError": ExhaustionError, "struct_error": struct.error,
               "PAGE_SIZE": PAGE_SIZE, "R": R}
@@ -123,16 +130,20 @@ class _Entry:
     then at most one modulus out of range, which one conditional
     correction fixes more cheaply than the mask (Translator.write).  A
     value known to fit a mask (a byte load: 0xFF) keeps it as ``bits``:
-    masking it again with those bits is a no-op."""
+    masking it again with those bits is a no-op.  ``nonneg`` says that
+    ``wide`` is never negative (sums, products, shifts and bitwise
+    operations of such values): as a memory address it may be tried
+    before it is corrected (see _access_forms)."""
 
-    __slots__ = ("expr", "reads", "wide", "wrap", "bits")
+    __slots__ = ("expr", "reads", "wide", "wrap", "bits", "nonneg")
 
-    def __init__(self, expr, reads, wide=None, wrap=None, bits=None):
+    def __init__(self, expr, reads, wide=None, wrap=None, bits=None, nonneg=False):
         self.expr = expr
         self.reads = reads
         self.wide = wide
         self.wrap = wrap
         self.bits = bits
+        self.nonneg = nonneg
 
 
 class _Ctrl:
@@ -339,8 +350,8 @@ class Translator:
             raise TranslationUnsupported("no translation for %s" % name)
 
     # --- the symbolic stack ----------------------------------------------------
-    def push(self, expr, reads, wide=None, wrap=None, bits=None):
-        entry = _Entry(expr, frozenset(reads), wide, wrap, bits)
+    def push(self, expr, reads, wide=None, wrap=None, bits=None, nonneg=False):
+        entry = _Entry(expr, frozenset(reads), wide, wrap, bits, nonneg)
         if len(expr) > MAX_EXPR:
             slot = "s%d" % len(self.stack)
             self.set_var(slot, entry)
@@ -396,6 +407,18 @@ class Translator:
             self.emit("if %s > %d: %s -= %d" % (var, modulus - 1, var, modulus))
         else:
             self.emit("if %s < 0: %s += %d" % (var, var, modulus))
+
+    def emit_tried(self, template, fast, slow, error):
+        """``template`` with the ``fast`` form, and with the ``slow`` one
+        if that raises ``error``."""
+        self.emit("try:")
+        self.emit("    " + template % fast)
+        self.emit("except %s:" % error)
+        self.emit("    " + template % slow)
+
+    def can_nest(self):
+        """Whether one more Python block (a ``try``) may open here."""
+        return self.indent < MAX_NESTING
 
     def slot_in_use(self, slot):
         return any(slot in entry.reads for entry in self.stack)
@@ -458,11 +481,13 @@ class Translator:
         reads = set()
         accepts_wide = _WIDE_OPERANDS.get(op.name, ())
         any_wide = False
+        nonneg = op.name[4:] in _NONNEGATIVE
         for name, entry in zip(names, operands):
             expr = entry.expr
             if entry.wide is not None and name in accepts_wide:
                 expr = entry.wide
                 any_wide = True
+                nonneg = nonneg and entry.nonneg
             subst[name] = expr if _is_atom(expr) else "(%s)" % expr
             reads |= entry.reads
         wide = wrap = bits = None
@@ -496,7 +521,7 @@ class Translator:
             # even if the value is dropped: evaluate now.
             self.push_slot_value(expr)
         else:
-            self.push(expr, reads, wide, wrap, bits)
+            self.push(expr, reads, wide, wrap, bits, nonneg and wide is not None)
 
     def constant_operand_form(self, op):
         """Integer operations with a literal operand that have a cheaper
@@ -523,10 +548,11 @@ class Translator:
         x = self.stack[position]
         del self.stack[-2:]
         expr, wide = form
-        if wide is not None and wide.startswith("{x} - ") and \
-                self.floors.get(x.expr, 0) >= int(wide[6:]):
+        subtracts = wide is not None and wide.startswith("{x} - ")
+        if subtracts and self.floors.get(x.expr, 0) >= int(wide[6:]):
             expr = wide                 # x is known not to go below zero
-        self.push(expr.format(x=x.expr), x.reads, wide.format(x=x.expr) if wide else None)
+        self.push(expr.format(x=x.expr), x.reads, wide.format(x=x.expr) if wide else None,
+                  nonneg=wide is not None and not subtracts)
         return True
 
     # structure ---------------------------------------------------------------
@@ -804,6 +830,9 @@ _ANDS = ("i32.and", "i64.and")
 # two-digit 0xFFFFFFFF; PyPy's JIT masks a machine word in one instruction
 # and gains nothing from the test (sieve.wasm 10 % slower with it).
 _CORRECT_BY_TEST = sys.implementation.name != "pypy"
+# Operations whose wide result is never negative if their wide operands
+# are not (see _Entry.nonneg).
+_NONNEGATIVE = {"add", "mul", "shl", "and", "or", "xor"}
 _WRAPS = {"i32.add": ("+", 1 << 32), "i32.sub": ("-", 1 << 32),
           "i64.add": ("+", 1 << 64), "i64.sub": ("-", 1 << 64)}
 
@@ -1222,16 +1251,23 @@ def _corrected(wide, wrap):
 
 def _load(t, op, imm):
     kind, suffix = _LOADS[op.name]
-    address = t.pop().expr
-    ea = "%s + %d" % (_paren(address), imm[1]) if imm[1] else address
+    entry = t.pop()
     view = t.view(op, kind)
     if kind is None:
-        t.push_slot_value("mem[%s]" % ea, bits=0xFF)
+        form, error, bits = "mem[%s]", "IndexError", 0xFF
     elif view is not None:
-        t.push_slot_value(view % _paren(ea), bits=_LOAD_BITS.get(kind))
+        form, error, bits = view, "IndexError", _LOAD_BITS.get(kind)
     else:
-        t.push_slot_value("ld_%s(mem, %s)[0]%s" % (kind, ea, suffix),
-                          bits=None if suffix else _LOAD_BITS.get(kind))
+        form, error = "ld_%s(mem, %%s)[0]%s" % (kind, suffix), _STRUCT_ERRORS
+        bits = None if suffix else _LOAD_BITS.get(kind)
+    fast, slow = _access_forms(t, entry, imm[1], form, view is not None, error)
+    slot = "s%d" % len(t.stack)
+    if fast is None:
+        t.assign(slot, slow)
+    else:
+        t.protect(slot)
+        t.emit_tried(slot + " = %s", fast, slow, error)
+    t.stack.append(_Entry(slot, frozenset((slot,)), bits=bits))
 
 
 def _store(t, op, imm):
@@ -1240,17 +1276,36 @@ def _store(t, op, imm):
     value = entry.expr
     if mask and entry.bits is not None and entry.bits & ~int(mask[3:], 16) == 0:
         mask = ""                   # the value fits already
-    address = t.pop().expr
-    ea = "%s + %d" % (_paren(address), imm[1]) if imm[1] else address
+    value = "%s%s" % (_paren(value), mask) if mask else value
     view = t.view(op, kind)
     if kind is None:
-        t.emit("mem[%s] = %s%s" % (ea, _paren(value), mask))
-        return
-    value = "%s%s" % (_paren(value), mask) if mask else value
-    if view is not None:
-        t.emit("%s = %s" % (view % _paren(ea), value))
+        form, error = "mem[%%s] = %s" % value, "IndexError"
+    elif view is not None:
+        form, error = "%s = %s" % (view, value), "IndexError"
     else:
-        t.emit("st_%s(mem, %s, %s)" % (kind, ea, value))
+        form, error = "st_%s(mem, %%s, %s)" % (kind, value), _STRUCT_ERRORS
+    fast, slow = _access_forms(t, t.pop(), imm[1], form, view is not None, error)
+    if fast is None:
+        t.emit(slow)
+    else:
+        t.emit_tried("%s", fast, slow, error)
+
+
+def _access_forms(t, address, offset, form, shifted, error):
+    """An access ``form`` (``%s`` for the effective address, a view's index
+    if ``shifted``) at ``address`` plus ``offset``: (the form to try first,
+    or None, and the form that is always right).  An address computed
+    without its final correction (a sum, say) is tried first as it is, if
+    it cannot be negative: memories are at most 2**32 bytes, so a value
+    that should have wrapped around raises ``error`` in the access, and
+    only then is the corrected address used (in CPython 3.11, a ``try``
+    costs nothing until it catches)."""
+    def at(expr):
+        ea = "%s + %d" % (_paren(expr), offset) if offset else expr
+        return form % (_paren(ea) if shifted else ea)
+    if not (_TRY_ADDRESSES and address.nonneg and t.can_nest()):
+        return None, at(address.expr)
+    return at(address.wide), at(address.expr)
 
 
 def _helper(call, nargs, result):

@@ -5,6 +5,8 @@ Every test runs under tier 0 (``interp``) and tier 1 (``translate``, and
 checks that the tiers agree on random arithmetic.
 """
 
+import struct
+
 import pytest
 from hypothesis import given, settings, strategies as st
 
@@ -306,6 +308,61 @@ def test_engine_tiers_agree_on_wrapping_sums(bits):
         for b in values:
             for fname, _, _, _, _ in funcs:
                 args = (_signed(a, bits), _signed(b, bits))
+                results = [outcome(e[fname], *args) for e in exports]
+                assert results[0] == results[1] == results[2], (fname, a, b, results)
+
+
+_ACCESSES = {   # store, load, what the load returns as i64
+    "byte": ("i32.store8", "i32.load8_u", "i64.extend_i32_u"),
+    "half": ("i32.store16", "i32.load16_u", "i64.extend_i32_u"),
+    "word": ("i32.store", "i32.load", "i64.extend_i32_u"),
+    "f32": ("f32.store", "f32.load", "i64.trunc_sat_f32_u"),
+    "i64": ("i64.store", "i64.load", None),
+    "f64": ("f64.store", "f64.load", "i64.trunc_sat_f64_u"),
+}
+_ADDRESSES = {  # shapes of a computed address tier 1 may try uncorrected
+    "sum": get(0) + get(1) + op("i32.add"),
+    "plus8": get(0) + i32_const(8) + op("i32.add"),
+    "shl3": get(0) + i32_const(3) + op("i32.shl"),
+    "mul8": get(0) + i32_const(8) + op("i32.mul"),
+    "chain": get(1) + get(0) + i32_const(3) + op("i32.shl") + op("i32.add"),
+    "diff": get(0) + get(1) + op("i32.sub"),
+}
+
+
+def test_engine_tiers_agree_on_tried_addresses():
+    """Tier 1 tries an address computed without its final correction (a sum,
+    a shift) and corrects it only when the access fails
+    (translate._access_forms): an address that wraps around to the start
+    of memory must reach it, one past the end must trap, for every access
+    kind (byte, struct and memoryview ones: the loop lets alignment.py
+    prove ``x << 3`` aligned) and with a memarg offset."""
+    funcs = []
+    for kind, (store, load, widen) in _ACCESSES.items():
+        for shape, address in _ADDRESSES.items():
+            for offset in (0, 8):
+                if kind == "i64":
+                    stored = op("i64.const") + s64(0x0102030405060708)
+                elif kind == "f64":
+                    stored = op("f64.const") + struct.pack("<d", 1234.5)
+                elif kind == "f32":
+                    stored = op("f32.const") + struct.pack("<f", 1234.5)
+                else:
+                    stored = i32_const(0x05060708)
+                body = (op("loop") + EMPTY_BLOCK + END      # a loop: views are allowed
+                        + address + stored + op(store) + _memarg(offset)
+                        + address + op(load) + _memarg(offset)
+                        + (op(widen) if widen else b"") + END)
+                funcs.append(("%s_%s_%d" % (kind, shape, offset), I32 + I32, I64, body, ()))
+    binary = build(funcs, memory=1)
+    exports = [instance(binary, tier).exports for tier in TIERS]
+    top = 1 << 32
+    values = [0, 8, 16, 65528, 65536, 1 << 29, (1 << 29) + 1, (1 << 29) + 8191,
+              (1 << 29) + 8192, top - 16, top - 8, top - 1, (1 << 31) - 8]
+    for a in values:
+        for b in (0, 8, 16, 65520, 65536):
+            for fname, _, _, _, _ in funcs:
+                args = (_signed(a, 32), _signed(b, 32))
                 results = [outcome(e[fname], *args) for e in exports]
                 assert results[0] == results[1] == results[2], (fname, a, b, results)
 
