@@ -14,9 +14,11 @@ block of the caller:
 The rest of tier 1 translates the expanded body like any other; what a
 call does besides running the body is done by the translator around the
 block (Translator.enter_inline / leave_inline): $g's declared locals set to
-zero, the call-depth check of a function that calls, and a table of the
-lines its code became, so that a trap raised in or passing through it
-still shows its frame.  Only one level is inlined: the calls of an inlined
+zero, the depth its own calls pass, and a table of the lines its code
+became, so that a trap raised in or passing through it still shows its
+frame.  $g's call-depth check (if it calls) needs no code at the site:
+the caller runs in tier 0 when called at the depth limit
+(Translator.source).  Only one level is inlined: the calls of an inlined
 body stay calls (a recursive function gets one copy of itself).
 
 Inlined: direct calls to functions of the same instance with no loop, at
@@ -29,7 +31,7 @@ from ..types import ValType
 from ..values import default_raw
 from .compile import has_call, has_loop
 
-__all__ = ["expand", "Expansion", "MAX_CALLEE"]
+__all__ = ["expand", "Expansion", "MAX_CALLEE", "module_heights"]
 
 MAX_CALLEE = 30             # instructions of an inlined function, its end included
 MAX_SITES = 8               # calls inlined into one function
@@ -79,7 +81,7 @@ class _Ast:
 def expand(func):
     """The Expansion of ``func`` (a WasmFunc about to be translated), or None
     when none of its calls is inlined."""
-    body, heights = func.ast.body, _heights(func)
+    body, heights = func.ast.body, module_heights(func)
     funcs = func.instance.funcs
     next_local = len(func.type.params) + sum(count for count, _ in func.ast.locals)
     out_body, out_heights, extra, sites, ends = [], [], [], {}, set()
@@ -119,10 +121,10 @@ def _inlinable(callee, caller):
     types = list(functype.params) + list(functype.results) + _declared(callee)
     if ValType.V128 in types or any(op.prefix == O.PREFIX_FD for op, _, _ in ast.body):
         return None
-    return _heights(callee)
+    return module_heights(callee)
 
 
-def _heights(func):
+def module_heights(func):
     """The validator's operand heights of a function of a module (kept by
     the module: a compiled function drops its own)."""
     instance = func.instance

@@ -79,3 +79,17 @@ def table_init(table, elems, elemidx, d, s, n):
     if s + n > len(segment) or d + n > len(elements):
         raise Trap(TrapKind.TABLE_OOB)
     elements[d:d + n] = segment[s:s + n]
+
+
+def tier0_entry(func):
+    """A direct entry (tiers.py) running ``func`` in tier 0, built on its
+    first call: tier 1 runs a function's frame at the call-depth limit
+    there (see translate.Translator.source)."""
+    built = []
+
+    def direct(depth, *args):
+        if not built:
+            from .tiers import tier0_direct
+            built.append(tier0_direct(func))
+        return built[0](depth, *args)
+    return direct

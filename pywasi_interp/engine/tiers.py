@@ -28,6 +28,7 @@ import weakref
 
 from .. import opcodes as O
 from .compile import compile_body, has_loop
+from .inline import module_heights
 from .interp import build_code, make_runner
 from .translate import translate_function, TranslationUnsupported
 from ..runtime.func import unwrap_results
@@ -147,14 +148,20 @@ def _run_in_tier0(func, calls):
     func.run, func.direct = run, direct
 
 
-def _tier0(func):
+def tier0_direct(func):
+    """A tier-0 ``direct`` for ``func`` whatever its tier (translated
+    functions drop their operand heights: the module keeps them)."""
+    return _direct_adapter(_tier0(func, module_heights(func)), func.store)
+
+
+def _tier0(func, heights=None):
     ast_func = func.ast
     functype = func.type
     zeros = []
     for count, valtype in ast_func.locals:
         zeros.extend([default_raw(valtype)] * count)
     nlocals = len(functype.params) + len(zeros)
-    flat = compile_body(ast_func.body, func.heights, nlocals,
+    flat = compile_body(ast_func.body, func.heights if heights is None else heights, nlocals,
                         len(functype.results), func.instance.types)
     code = build_code(flat, func.instance)
     return make_runner(func, code, zeros, len(functype.results), func.store)
@@ -163,7 +170,7 @@ def _tier0(func):
 def _direct_adapter(run, store):
     def direct(depth, *args):
         saved = store.depth
-        store.depth = depth
+        store.depth = depth - 1     # the caller's: run() counts its own frame
         try:
             return unwrap_results(run(list(args)))
         finally:

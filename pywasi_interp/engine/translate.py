@@ -150,7 +150,7 @@ class _Ctrl:
     """A control construct being translated."""
 
     __slots__ = ("kind", "id", "height", "nparams", "nresults", "ploop",
-                 "escapes", "else_seen")
+                 "escapes", "else_seen", "facts")
 
     def __init__(self, kind, ident, height, nparams, nresults, ploop):
         self.kind = kind            # "block", "loop", "if", "function"
@@ -161,6 +161,7 @@ class _Ctrl:
         self.ploop = ploop          # compiled to ``while True:``
         self.escapes = set()        # ids of outer labels branched to through it
         self.else_seen = False
+        self.facts = None           # a block's or if's: see Translator.recall
 
     @property
     def label_arity(self):
@@ -189,7 +190,10 @@ class Translator:
         self.analysed = expansion or func
         self.inline_sites = expansion.sites if expansion else {}
         self.inline_ends = expansion.ends if expansion else frozenset()
-        self.depth = "_d"           # the call depth of the code being translated
+        # What the calls of the code being translated pass as the callee's
+        # depth: ``_d1`` (``_d`` + 1), or ``_d2`` in inlined code; those used.
+        self.depth = "_d1"
+        self.depths = set()
         self.inlined = []           # (first line, end line, funcidx) of inlined code
         self.body = self.analysed.ast.body
         self.heights = self.analysed.heights
@@ -217,6 +221,8 @@ class Translator:
         # needs no wrap-around test.  Forgotten at assignments and joins.
         self.floors = {}
         self.masks = {}             # local -> the bits it can have (see _Entry.bits)
+        self.writes = {}            # var -> when it was last written (a serial number)
+        self.serial = 0
         self.assumed = ()           # accesses a versioned region's test aligns
         # Only loops run accesses often enough to repay the analysis (1-2 us
         # an instruction, at every start of the process).
@@ -369,14 +375,19 @@ class Translator:
 
     def assign(self, var, expr):
         """``var = expr``, first saving entries that read ``var``.  When
-        ``expr`` is a slot the previous line just wrote and nothing else
-        reads, that line writes ``var`` directly instead."""
+        ``expr`` is a slot the previous line (or both arms of the previous
+        emit_tried) just wrote and nothing else reads, those lines write
+        ``var`` directly instead."""
         self.protect(var)
         if self.lines and _is_slot(expr) and not self.slot_in_use(expr):
-            last = self.lines[-1]
-            prefix = "    " * self.indent + expr + " = "
-            if last.startswith(prefix):
-                self.lines[-1] = "    " * self.indent + var + " = " + last[len(prefix):]
+            indent = "    " * self.indent
+            lines = self.lines
+            tried = len(lines) >= 4 and lines[-4] == indent + "try:"
+            writes = [-3, -1] if tried else [-1]
+            prefix = (indent + "    " if tried else indent) + expr + " = "
+            if all(lines[n].startswith(prefix) for n in writes):
+                for n in writes:
+                    lines[n] = prefix[:-len(expr) - 3] + var + " = " + lines[n][len(prefix):]
                 return
         self.emit("%s = %s" % (var, expr))
 
@@ -384,6 +395,18 @@ class Translator:
         """At a join: nothing is known of the locals any more."""
         self.floors.clear()
         self.masks.clear()
+
+    def recall(self, ctrl):
+        """At the else or end of a block or if: what was known of the locals
+        on entry, for those not written since, holds on every path here."""
+        if ctrl.facts is None:          # the state machine's: nothing is kept
+            self.forget()
+            return
+        serial, floors, masks = ctrl.facts
+        def kept(var):
+            return var.startswith("l") and self.writes.get(var, 0) <= serial
+        self.floors = {var: floor for var, floor in floors.items() if kept(var)}
+        self.masks = {var: bits for var, bits in masks.items() if kept(var)}
 
     def set_var(self, var, entry):
         """``var = `` the value of ``entry``, as assign does."""
@@ -428,6 +451,8 @@ class Translator:
         which is about to change (so what was known of it is forgotten)."""
         self.floors.pop(var, None)
         self.masks.pop(var, None)
+        self.serial += 1
+        self.writes[var] = self.serial
         for position, entry in enumerate(self.stack):
             if position != skip and var in entry.reads and entry.expr != "s%d" % position:
                 self.materialize(position)
@@ -565,6 +590,8 @@ class Translator:
         height = len(self.stack) - nparams
         ploop = self.index in self.targeted
         ctrl = _Ctrl(kind, self.index + 1, height, nparams, nresults, ploop)
+        if kind != "loop":
+            ctrl.facts = (self.serial, dict(self.floors), dict(self.masks))
         if ploop:
             self.emit("while True:")
             self.indent += 1
@@ -596,7 +623,7 @@ class Translator:
         self.emit("else:")
         self.indent += 1
         ctrl.else_seen = True
-        self.forget()
+        self.recall(ctrl)
         self.reset_stack(ctrl.height + ctrl.nparams)
 
     def fall_through(self, ctrl):
@@ -627,7 +654,7 @@ class Translator:
 
     def end_construct(self, reachable):
         ctrl = self.ctrls.pop()
-        self.forget()
+        self.recall(ctrl)
         if ctrl.kind == "function":
             if reachable:
                 self.emit_return(ctrl.nresults)
@@ -648,16 +675,14 @@ class Translator:
             self.protect(var)
             self.emit("%s = %r" % (var, value))
         if site.calls:
-            # the callee's own check; the calls it makes pass ``_d1``
-            self.emit("if _d > LIMIT:")
-            self.emit("    raise ExhaustionError('call stack exhausted')")
-            self.depth = "_d1"
+            # the callee's own depth check is the prologue's (see source)
+            self.depth = "_d2"
         self.inlined.append((len(self.lines), None, site.callee.index))
 
     def leave_inline(self):
         start, _, funcidx = self.inlined[-1]
         self.inlined[-1] = (start, len(self.lines), funcidx)
-        self.depth = "_d"
+        self.depth = "_d1"
 
     def close(self, ctrl, reachable):
         """The Python side of the end of ``ctrl`` (not the function)."""
@@ -764,18 +789,26 @@ class Translator:
         params = "".join(", l%d" % i for i in range(self.nparams))
         # ``_d`` is this call's depth; callees get ``_d`` + 1 (see tiers.py).
         # A function that calls nothing cannot deepen the stack: no check.
-        calls = has_call(self.body)
-        prologue = ["        if _d > LIMIT:",
-                    "            raise ExhaustionError('call stack exhausted')",
-                    "        _d += 1"] if calls else []
+        # An inlined callee that calls would check ``_d`` + 1: instead, the
+        # frame at the limit itself runs in tier 0, which checks every call.
+        head = [None, "    LIMIT = store.max_call_depth"]     # (the factory's line: below)
+        prologue = []
+        if any(site.calls for site in self.inline_sites.values()):
+            head.append("    AT_LIMIT = R.tier0_entry(func)")
+            prologue = ["        if _d >= LIMIT:",
+                        "            if _d > LIMIT:",
+                        "                raise ExhaustionError('call stack exhausted')",
+                        "            return AT_LIMIT(_d%s)" % params]
+        elif has_call(self.body):
+            prologue = ["        if _d > LIMIT:",
+                        "            raise ExhaustionError('call stack exhausted')"]
         prologue.append("        try:")
         for i, value in enumerate(self.local_defaults):
             prologue.append("            l%d = %r" % (self.nparams + i, value))
         if self.uses_tgt:
             prologue.append("            _tgt = 0")
-        if any(site.calls for site in self.inline_sites.values()):
-            prologue.append("            _d1 = _d + 1")
-        head = [None, "    LIMIT = store.max_call_depth"]     # (the factory's line: below)
+        for name in sorted(self.depths):
+            prologue.append("            %s = _d + %s" % (name, name[2:]))
         head += ["    %s = F[%d]" % (name, idx) for idx, name in sorted(self.callees.items())]
         head += ["    %s = %s" % (name, expr) for expr, name in self.bound.items()]
         head.append("    def f(_d%s):" % params)
@@ -1220,6 +1253,7 @@ def _call(t, op, imm):
 
 
 def _with_depth(t, args):
+    t.depths.add(t.depth)
     return "%s, %s" % (t.depth, args) if args else t.depth
 
 

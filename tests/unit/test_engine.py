@@ -13,6 +13,8 @@ from hypothesis import given, settings, strategies as st
 from pywasi_interp import (Module, Linker, Store, Trap, TrapKind, ExhaustionError,
                            FuncType, ValType)
 
+from pywasi_interp.engine import tiers
+from pywasi_interp.engine.translate import TranslationUnsupported
 from wasm_builder import (
     I32, I64, TYPE, FUNCTION, EXPORT, CODE, op, i32_const, s64, END, EMPTY_BLOCK, section,
     vec, u32, name, functype, module, func_body, build, get,
@@ -118,6 +120,38 @@ def test_engine_deep_recursion_is_exhaustion(tier):
         exports["loop"]()
     with pytest.raises(ExhaustionError):      # and the runtime stays usable
         exports["loop"]()
+
+
+# rec(n) = n == 0 ? 0 : other(n - 1) + 1, for two functions calling each other
+def _ping_pong(callee):
+    return (get(0) + op("i32.eqz") + op("if") + I32 + i32_const(0) + op("else")
+            + get(0) + i32_const(1) + op("i32.sub") + op("call") + u32(callee)
+            + i32_const(1) + op("i32.add") + END + END)
+
+
+@pytest.mark.parametrize("tier", ["translate", "flat"])
+def test_engine_call_depth_limit_holds_across_tiers(tier, monkeypatch):
+    """Tier 1 passes the depth along, tier 0 counts it in the store
+    (engine/tiers.py): where a translated function calls one left in tier 0
+    and back, the deepest call that succeeds is the one tier 0 alone allows."""
+    binary = build([("ping", I32, I32, _ping_pong(1), ()), ("pong", I32, I32, _ping_pong(0), ())])
+    translate_function = tiers.translate_function
+
+    def pong_stays_in_tier0(func):
+        if func.index == 1:
+            raise TranslationUnsupported("kept in tier 0 by the test")
+        return translate_function(func)
+
+    def deepest(engine):
+        exports = instance(binary, engine, max_call_depth=40).exports
+        for n in range(60):
+            try:
+                exports["ping"](n)
+            except ExhaustionError:
+                return n - 1
+    alone = deepest("interp")
+    monkeypatch.setattr(tiers, "translate_function", pong_stays_in_tier0)
+    assert deepest(tier) == alone == 39
 
 
 @pytest.mark.parametrize("tier", TIERS)
@@ -399,6 +433,48 @@ def test_engine_tiers_agree_on_branch_facts():
             args = (x, 2) if params == I32 + I32 else (x,)
             results = [outcome(e[fname], *args) for e in exports]
             assert results[0] == results[1] == results[2], (fname, x, results)
+
+
+def test_engine_facts_outlive_blocks_that_keep_them():
+    """What tier 1 knows of a local on entry to a block or if still holds at
+    its else and end unless the local was written inside
+    (Translator.recall); a fact found inside never outlives it.  The
+    results go through ``shr_u``, which tells a wrongly kept floor (a
+    negative value) from the right one."""
+    minus1 = get(0) + i32_const(1) + op("i32.sub") + op("local.set") + u32(0)
+    shr = get(0) + i32_const(1) + op("i32.shr_u") + END
+    nonzero = get(0) + op("i32.eqz") + op("br_if")
+    byte = i32_const(0) + op("i32.load8_u") + u32(0) + u32(0)      # memory[0] = 255
+    funcs = [
+        # x >= 1, then a block that does not write x: x - 1 after it
+        ("kept", I32 + I32, I32,
+         op("block") + EMPTY_BLOCK + nonzero + u32(0) + op("block") + EMPTY_BLOCK + get(1)
+         + op("br_if") + u32(0) + END + minus1 + END + shr, ()),
+        # x >= 1, then a block whose if sets x = 0 when y: x - 1 after it
+        ("written", I32 + I32, I32,
+         op("block") + EMPTY_BLOCK + nonzero + u32(0) + op("block") + EMPTY_BLOCK + get(1)
+         + op("if") + EMPTY_BLOCK + i32_const(0) + op("local.set") + u32(0) + END + END
+         + minus1 + END + shr, ()),
+        # x >= 1 found inside a block (its br_if leaves the block when x == 0)
+        ("inside", I32 + I32, I32,
+         op("block") + EMPTY_BLOCK + nonzero + u32(0) + END + minus1 + shr, ()),
+        # x >= 1 found in the then arm; the else arm subtracts
+        ("else", I32 + I32, I32,
+         op("block") + EMPTY_BLOCK + get(1) + op("if") + EMPTY_BLOCK + nonzero + u32(1)
+         + op("else") + minus1 + END + END + shr, ()),
+        # l2 is a byte, then a block whose if sets l2 = x when y: l2 & 255
+        ("bits", I32 + I32, I32,
+         byte + op("local.set") + u32(2) + op("block") + EMPTY_BLOCK + get(1) + op("if")
+         + EMPTY_BLOCK + get(0) + op("local.set") + u32(2) + END + END
+         + get(2) + i32_const(255) + op("i32.and") + END, [(1, I32)]),
+    ]
+    binary = build(funcs, memory=1, datas=[(0, bytes([255]))])
+    exports = [instance(binary, tier).exports for tier in TIERS]
+    for x in (0, 1, 2, 0x1FF, -1):
+        for y in (0, 1):
+            for fname, _, _, _, _ in funcs:
+                results = [outcome(e[fname], x, y) for e in exports]
+                assert results[0] == results[1] == results[2], (fname, x, y, results)
 
 
 def test_engine_tiers_agree_on_known_bits():
