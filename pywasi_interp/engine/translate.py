@@ -880,7 +880,22 @@ _INLINE_TEMPLATES = {
 # infinities or NaN: the helper handles just those cases.
 _INLINE_TEMPLATES["f64.div"] = "a / b if b else N.f64_div(a, b)"
 _INLINE_TEMPLATES["f64.sqrt"] = "math.sqrt(a) if a >= 0.0 else N.f64_sqrt(a)"
+# Signed division and remainder on the operands' signed values (``_x``,
+# ``_y``): Python's floor division, negated around for a quotient that
+# truncates toward zero; the helper only for the traps (a zero divisor,
+# div_s(INT_MIN, -1)).
+_SIGNED_DIVISIONS = {
+    "div_s": ("(-(-_x // _y) if ((_x := {A}) < 0) != (_y < 0) else _x // _y) & {mask}"
+              " if (_y := {B}) and (_y != -1 or a != {half}) else N.{p}_div_s(a, b)"),
+    "rem_s": ("(-(-_x % _y) if ((_x := {A}) < 0) != (_y < 0) else _x % _y) & {mask}"
+              " if (_y := {B}) else N.{p}_rem_s(a, b)"),
+}
 for _p, _bits in (("i32", 32), ("i64", 64)):
+    for _name, _template in _SIGNED_DIVISIONS.items():
+        _signed = "({v} - %d if {v} >= %d else {v})" % (1 << _bits, 1 << (_bits - 1))
+        _INLINE_TEMPLATES[_p + "." + _name] = _template.format(
+            A=_signed.format(v="a"), B=_signed.format(v="b"), half=1 << (_bits - 1),
+            mask="0x" + "F" * (_bits // 4), p=_p)
     _INLINE_TEMPLATES[_p + ".rotl"] = "((a << (b & %d)) | (a >> (-b & %d))) & %s" % (
         _bits - 1, _bits - 1, "0x" + "F" * (_bits // 4))
     _INLINE_TEMPLATES[_p + ".rotr"] = "((a >> (b & %d)) | (a << (-b & %d))) & %s" % (

@@ -305,6 +305,24 @@ def test_engine_tiers_agree_on_literal_operands(bits):
             assert all(e[fname](arg) == expected for e in exports[1:]), (fname, x)
 
 
+@pytest.mark.parametrize("bits", [32, 64])
+def test_engine_tiers_agree_on_signed_division(bits):
+    """Tier 1 divides signed values inline (translate._SIGNED_DIVISIONS),
+    calling the helper only for its traps: every sign combination, zero,
+    -1 and INT_MIN on both sides."""
+    p, t = ("i32", I32) if bits == 32 else ("i64", I64)
+    funcs = [(name, t + t, t, get(0) + get(1) + op(p + "." + name) + END, ())
+             for name in ("div_s", "rem_s")]
+    exports = [instance(build(funcs), tier).exports for tier in TIERS]
+    values = _boundaries(bits)
+    for a in values:
+        for b in values:
+            args = (_signed(a, bits), _signed(b, bits))
+            for fname, _, _, _, _ in funcs:
+                results = [outcome(e[fname], *args) for e in exports]
+                assert results[0] == results[1] == results[2], (fname, a, b, results)
+
+
 def _memarg(offset):
     return u32(0) + u32(offset)
 
