@@ -36,8 +36,9 @@ it (see _access_forms).  On CPython, an access whose address alignment.py
 proves a multiple of its width reads a memoryview of that width instead of
 calling struct (the views live in the memory's code namespace); an
 innermost loop, or else straight-line code in a loop, whose accesses would
-be aligned if some locals were is emitted twice, under one test of those
-locals (``versioned_region``).  Calls to small functions are inlined
+be aligned if some locals were, or an innermost counted loop whose
+counter cannot wrap around given its entry values (counters.py), is
+emitted twice, under one test of those locals (``versioned_region``).  Calls to small functions are inlined
 (inline.py).
 SIMD loads and stores call simd.py, which checks bounds and traps itself;
 other SIMD instructions are opcode-table templates like the scalar ones
@@ -58,6 +59,7 @@ from . import runtime_ops as R
 from .alignment import (aligned_accesses, conditional_accesses, region_end, innermost_loop_end,
                         MIN_VERSIONED, MIN_VERSIONED_LOOP, CONTROL as _CONTROL)
 from .compile import blocktype_arity, has_call, has_loop
+from .counters import counted_loop
 from .inline import expand
 
 __all__ = ["translate_function", "TranslationUnsupported"]
@@ -224,6 +226,7 @@ class Translator:
         self.writes = {}            # var -> when it was last written (a serial number)
         self.serial = 0
         self.assumed = ()           # accesses a versioned region's test aligns
+        self.unwrapped = frozenset()    # counter steps it keeps from wrapping (counters.py)
         # Only loops run accesses often enough to repay the analysis (1-2 us
         # an instruction, at every start of the process).
         self.may_use_views = (_USE_VIEWS and len(self.body) <= MAX_ANALYSED
@@ -285,15 +288,57 @@ class Translator:
         """Version the innermost loop at ``start``, or else the straight-line
         code from ``start`` (just after a control instruction, inside a
         loop), when enough of its accesses would be aligned if some locals
-        were: it is translated twice, with memoryviews under a test of those
-        locals and as usual otherwise (see alignment.conditional_accesses).
-        Returns the index after it, or None when that is not worth it."""
-        body = self.body
-        if not (self.version_regions and self.may_use_views) or self.heights[start] < 0:
+        were (alignment.conditional_accesses), or when the loop is counted
+        (counters.py): it is translated twice, with memoryviews and without
+        the counter's wrap-around test under one test of the locals on
+        entry, and as usual otherwise.  Returns the index after it, or None
+        when that is not worth it."""
+        if not self.version_regions or self.heights[start] < 0:
             return None
-        end = innermost_loop_end(body, start) if body[start][0].name == "loop" else None
-        if end is not None and end - start <= MAX_VERSIONED_LOOP:
-            minimum = MIN_VERSIONED_LOOP
+        loop_end = (innermost_loop_end(self.body, start)
+                    if self.body[start][0].name == "loop" else None)
+        if loop_end is not None and loop_end - start > MAX_VERSIONED_LOOP:
+            loop_end = None
+        aligned = self.alignment_plan(start, loop_end) if self.may_use_views else None
+        counted = counted_loop(self.body, start, loop_end) if loop_end is not None else None
+        if aligned is not None and aligned[0] != loop_end:
+            counted = None              # a straight-line region, not the loop
+        if aligned is None and counted is None:
+            return None
+        end = loop_end if aligned is None else aligned[0]
+        tests, accesses, steps = [], (), frozenset()
+        if aligned is not None:
+            tests.append(aligned[1])
+            accesses = aligned[2]
+        if counted is not None:
+            tests.append(counted[0])
+            steps = frozenset([counted[1]])
+        stack, floors, masks = list(self.stack), dict(self.floors), dict(self.masks)
+        self.emit("if %s:" % " and ".join(tests))
+        ends = []
+        for arm, (assumed, unwrapped) in enumerate(((accesses, steps), ((), frozenset()))):
+            # Both arms start from the same symbolic stack and, as loads are
+            # written to their slots at once, end with the same one.
+            self.indent += 1
+            self.stack, self.floors, self.masks = list(stack), dict(floors), dict(masks)
+            self.assumed, self.unwrapped = assumed, unwrapped
+            for index in range(start, end):
+                self.step(index)
+            ends.append([entry.expr for entry in self.stack])
+            self.indent -= 1
+            if not arm:
+                self.emit("else:")
+        if ends[0] != ends[1]:
+            raise TranslationUnsupported("versioned region arms disagree")
+        return end
+
+    def alignment_plan(self, start, loop_end):
+        """(end, test, accesses it aligns) for versioning the innermost loop
+        ending at ``loop_end`` (if not None) or the straight-line region at
+        ``start``, or None when too few accesses would gain."""
+        body = self.body
+        if loop_end is not None:
+            end, minimum = loop_end, MIN_VERSIONED_LOOP
         else:
             if start and body[start - 1][0].name not in _CONTROL:
                 return None
@@ -319,25 +364,8 @@ class Translator:
         if plan is None:
             return None
         tested, zeros, accesses = plan
-        stack, floors, masks = list(self.stack), dict(self.floors), dict(self.masks)
-        self.emit("if not (%s) & %d:" % (" | ".join("l%d" % n for n in tested),
-                                        (1 << zeros) - 1))
-        ends = []
-        for assumed in (accesses, ()):
-            # Both arms start from the same symbolic stack and, as loads are
-            # written to their slots at once, end with the same one.
-            self.indent += 1
-            self.stack, self.floors, self.masks = list(stack), dict(floors), dict(masks)
-            self.assumed = assumed
-            for index in range(start, end):
-                self.step(index)
-            ends.append([entry.expr for entry in self.stack])
-            self.indent -= 1
-            if assumed:
-                self.emit("else:")
-        if ends[0] != ends[1]:
-            raise TranslationUnsupported("versioned region arms disagree")
-        return end
+        test = "not (%s) & %d" % (" | ".join("l%d" % n for n in tested), (1 << zeros) - 1)
+        return end, test, accesses
 
     def step(self, index):
         """Translate instruction ``index``."""
@@ -576,6 +604,8 @@ class Translator:
         subtracts = wide is not None and wide.startswith("{x} - ")
         if subtracts and self.floors.get(x.expr, 0) >= int(wide[6:]):
             expr = wide                 # x is known not to go below zero
+        elif self.index in self.unwrapped:
+            expr = wide                 # a counted loop's step (see versioned_region)
         self.push(expr.format(x=x.expr), x.reads, wide.format(x=x.expr) if wide else None,
                   nonneg=wide is not None and not subtracts)
         return True
