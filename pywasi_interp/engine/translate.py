@@ -72,6 +72,9 @@ MAX_VERSIONED = 40          # instructions of a region translated twice (see ver
 # and of an innermost loop: not memcpy's 77-instruction word loops, whose
 # second copies cost every process 3.5 ms of translation and compile()
 MAX_VERSIONED_LOOP = 60
+# Counted loops (counters.py) repay a second copy at larger sizes: nbody's
+# 117-instruction loop loses eight wrap-around tests.
+MAX_COUNTED_LOOP = 150
 
 _LOADS = {
     "i32.load": ("u32", ""), "i64.load": ("u64", ""), "f32.load": ("u32", ""),
@@ -227,6 +230,7 @@ class Translator:
         self.serial = 0
         self.assumed = ()           # accesses a versioned region's test aligns
         self.unwrapped = frozenset()    # counter steps it keeps from wrapping (counters.py)
+        self.loop_floors = {}           # and floors locals keep throughout its loop
         # Only loops run accesses often enough to repay the analysis (1-2 us
         # an instruction, at every start of the process).
         self.may_use_views = (_USE_VIEWS and len(self.body) <= MAX_ANALYSED
@@ -297,31 +301,35 @@ class Translator:
             return None
         loop_end = (innermost_loop_end(self.body, start)
                     if self.body[start][0].name == "loop" else None)
-        if loop_end is not None and loop_end - start > MAX_VERSIONED_LOOP:
-            loop_end = None
-        aligned = self.alignment_plan(start, loop_end) if self.may_use_views else None
-        counted = counted_loop(self.body, start, loop_end) if loop_end is not None else None
+        counted = None
+        if loop_end is not None and loop_end - start <= MAX_COUNTED_LOOP:
+            counted = counted_loop(self.body, start, loop_end)
+        aligned = None
+        if self.may_use_views:
+            small = loop_end is not None and loop_end - start <= MAX_VERSIONED_LOOP
+            aligned = self.alignment_plan(start, loop_end if small else None)
         if aligned is not None and aligned[0] != loop_end:
             counted = None              # a straight-line region, not the loop
         if aligned is None and counted is None:
             return None
         end = loop_end if aligned is None else aligned[0]
-        tests, accesses, steps = [], (), frozenset()
+        tests, accesses, steps, floors_kept = [], (), frozenset(), {}
         if aligned is not None:
             tests.append(aligned[1])
             accesses = aligned[2]
         if counted is not None:
             tests.append(counted[0])
-            steps = frozenset([counted[1]])
+            steps, floors_kept = counted[1], counted[2]
         stack, floors, masks = list(self.stack), dict(self.floors), dict(self.masks)
         self.emit("if %s:" % " and ".join(tests))
         ends = []
-        for arm, (assumed, unwrapped) in enumerate(((accesses, steps), ((), frozenset()))):
+        arms = ((accesses, steps, floors_kept), ((), frozenset(), {}))
+        for arm, (assumed, unwrapped, loop_floors) in enumerate(arms):
             # Both arms start from the same symbolic stack and, as loads are
             # written to their slots at once, end with the same one.
             self.indent += 1
             self.stack, self.floors, self.masks = list(stack), dict(floors), dict(masks)
-            self.assumed, self.unwrapped = assumed, unwrapped
+            self.assumed, self.unwrapped, self.loop_floors = assumed, unwrapped, loop_floors
             for index in range(start, end):
                 self.step(index)
             ends.append([entry.expr for entry in self.stack])
@@ -602,7 +610,8 @@ class Translator:
         del self.stack[-2:]
         expr, wide = form
         subtracts = wide is not None and wide.startswith("{x} - ")
-        if subtracts and self.floors.get(x.expr, 0) >= int(wide[6:]):
+        floor = max(self.floors.get(x.expr, 0), self.loop_floors.get(x.expr, 0))
+        if subtracts and floor >= int(wide[6:]):
             expr = wide                 # x is known not to go below zero
         elif self.index in self.unwrapped:
             expr = wide                 # a counted loop's step (see versioned_region)
