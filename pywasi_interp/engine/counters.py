@@ -12,9 +12,11 @@ written elsewhere in the loop, the counter meets ``n`` before it could pass
 2**32 - 1: the sum needs no test.  (Other back edges do not matter: the
 step is the counter's only write, and its test follows it at once.)
 Likewise ``k`` counting down by ``c`` to zero from a positive multiple of
-``c`` never goes below zero.
+``c`` never goes below zero.  And ``x += s; loop while x <= n`` (or ``<``)
+steps only from x's entry value or from one that passed the test, so
+``x + s`` and ``n + s`` below 2**32 on entry keep it from wrapping.
 
-When that exit test is the loop's only back edge, the loop runs at most
+When an exact exit test is the loop's only back edge, the loop runs at most
 ``(n - i) / c`` (or ``k / c``) times, which bounds the other locals the loop
 steps by a constant once (pointers, mostly): ``p + d * trips`` below 2**32
 on entry means ``p``'s steps need no test either, and as ``p`` then only
@@ -38,17 +40,18 @@ def counted_loop(body, start, end):
     names = [op.name for op, _, _ in body[start:end]]
     if len(names) < 8 or names[-2:] != ["br_if", "end"] or body[end - 2][1] != 0:
         return None
-    plan = _up(body, names, start, end) or _down(body, names, start, end)
+    plan = (_up(body, names, start, end) or _down(body, names, start, end)
+            or _bounded(body, names, start, end))
     if plan is None:
         return None
     tests, add, counter, fixed, trips = plan
     writes = _writes(body, start, end)
-    if writes.get(counter) != [add + 1] or (fixed is not None and fixed in writes):
+    if writes.get(counter) != [add + 1] or any(local in writes for local in fixed):
         return None
     steps, floors = [add], {}
-    if not _other_back_edges(body, start, end):
-        stepped = _derived_steps(body, writes, {counter, fixed})
-        if fixed is not None:
+    if trips is not None and not _other_back_edges(body, start, end):
+        stepped = _derived_steps(body, writes, {counter} | set(fixed))
+        if fixed:
             stepped[counter] = (add, body[add - 1][1] % (1 << 32))
         for local, (index, d) in sorted(stepped.items()):
             p = "l%d" % local
@@ -82,7 +85,7 @@ def _up(body, names, start, end):
         if c > 1:
             tests.append("not (%s - %s) %% %d" % (n, i, c))
         trips = "(%s - %s)" % (n, i) if c == 1 else "((%s - %s) // %d)" % (n, i, c)
-        return tests, first + 2, counter, body[bound][1], trips
+        return tests, first + 2, counter, [body[bound][1]], trips
     return None
 
 
@@ -95,7 +98,33 @@ def _down(body, names, start, end):
         return None
     k = "l%d" % counter
     tests = [k] if c == 1 else [k, "not %s %% %d" % (k, c)]
-    return tests, at + 2, counter, None, (k if c == 1 else "(%s // %d)" % (k, c))
+    return tests, at + 2, counter, [], (k if c == 1 else "(%s // %d)" % (k, c))
+
+
+def _bounded(body, names, start, end):
+    """``x += s; loop while x <= n`` (or ``<``), s a constant or a local:
+    each step starts from x's entry value or one that passed the test, so
+    it cannot wrap if both are below 2**32 - s.  (No bound on the trips.)"""
+    at = end - 8
+    shape = names[at - start:end - 2 - start]
+    if shape[:1] + shape[2:5] != ["local.get", "i32.add", "local.tee", "local.get"] \
+            or shape[1] not in ("local.get", "i32.const") \
+            or shape[5] not in ("i32.le_u", "i32.lt_u"):
+        return None
+    counter, step, bound = body[at][1], body[at + 1][1], body[at + 4][1]
+    if body[at + 3][1] != counter or bound == counter:
+        return None
+    if shape[1] == "local.get":
+        if step in (counter, bound):
+            return None
+        fixed, s = [bound, step], "l%d" % step
+    else:
+        step %= 1 << 32
+        if not 0 < step < MAX_STEP:
+            return None
+        fixed, s = [bound], str(step)
+    tests = ["l%d + %s < 4294967296" % (local, s) for local in (counter, bound)]
+    return tests, at + 2, counter, fixed, None
 
 
 def _writes(body, start, end):

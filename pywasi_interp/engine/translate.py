@@ -568,7 +568,9 @@ class Translator:
             elif template is not None and (mask is not None or any_wide):
                 wide = _fold_constants(_substitute(template, subst))
                 expr = "(%s) & %s" % (wide, mask or _MASKS[op.name[:3]])
-                if not any_wide and _CORRECT_BY_TEST:
+                if self.index in self.unwrapped:
+                    expr = wide         # a counted loop's step (see versioned_region)
+                elif not any_wide and _CORRECT_BY_TEST:
                     wrap = _WRAPS.get(op.name)
                     if wrap is not None:
                         expr = _corrected(wide, wrap)

@@ -50,6 +50,12 @@ def down(step):
     return get(0) + i32_const(-step) + op("i32.add") + tee(0) + op("br_if") + u32(0)
 
 
+def bounded(step, compare):
+    """x += step (a constant, or l2); loop while x <= n (or < n)"""
+    add = get(0) + (get(2) if step is None else i32_const(step)) + op("i32.add") + tee(0)
+    return add + get(1) + op(compare) + op("br_if") + u32(0)
+
+
 def pointer(step):
     """l4 = l2 - 40; l2 += step"""
     return (get(2) + i32_const(40) + op("i32.sub") + setl(4)
@@ -67,6 +73,11 @@ LOOPS = {
     "up1_pointer": capped(up(1), pointer(48)),
     "down1_pointer": capped(down(1), pointer(-8)),
     "up3_pointer": capped(up(3), pointer(1000)),
+    # x stepped by a constant or by l2 while below or at n
+    "le_l2": capped(bounded(None, "i32.le_u")),
+    "lt_100": capped(bounded(100, "i32.lt_u")),
+    # the step moves: not a counted loop
+    "step_moves": capped(bounded(None, "i32.le_u"), pointer(48)),
     # x also doubles when it is odd: not a counted loop
     "written": capped(up(1), get(0) + i32_const(1) + op("i32.and") + op("if") + EMPTY_BLOCK
                       + get(0) + get(0) + op("i32.add") + setl(0) + END),
@@ -81,11 +92,12 @@ TOP = 1 << 32
 # (x, n): entry values that meet the test and ones that do not (the
 # counter wraps around within CAP steps, or never meets n exactly)
 ENTRIES = [(0, 10), (3, 4), (0, 63), (5, 5), (10, 3), (TOP - 10, 4), (TOP - 6, 3),
-           (TOP - 5, TOP - 2), (TOP - 20, TOP - 1), (TOP - 100000, TOP - 1),
+           (TOP - 5, TOP - 2), (TOP - 20, TOP - 1), (TOP - 2000, TOP - 1),
+           (TOP - 100000, TOP - 1),
            (TOP - 3 * 65535, TOP - 1), (1, 2), (7, 0), (0, 0), (9, 0), (10, 7), (TOP - 1, 0)]
 # pointers: one with room, ones that pass 2**32 - 1 or 0 within a few
 # steps, and ones below the 40 taken from them
-POINTERS = [1 << 20, TOP - 200, TOP - 2000, 100, 20, 0]
+POINTERS = [1 << 20, TOP - 200, TOP - 2000, 100, 20, 0]     # also the step of le_l2
 
 
 def _signed(v):
@@ -133,5 +145,7 @@ def test_counted_loops_are_recognised():
     assert _analysis("down1_pointer")[0] == "l0 and l2 >= 8 * l0 and " + cap % "l0"
     test, steps, floors = _analysis("second_edge")
     assert test == "l0 < l1 and not (l1 - l0) % 3" and len(steps) == 1 and not floors
-    for name in ("written", "bound_moves"):
+    assert _analysis("le_l2")[0] == "l0 + l2 < 4294967296 and l1 + l2 < 4294967296"
+    assert _analysis("lt_100")[0] == "l0 + 100 < 4294967296 and l1 + 100 < 4294967296"
+    for name in ("written", "bound_moves", "step_moves"):
         assert _analysis(name) is None, name
