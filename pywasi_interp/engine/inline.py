@@ -17,9 +17,10 @@ block (Translator.enter_inline / leave_inline): $g's declared locals set to
 zero, the depth its own calls pass, and a table of the lines its code
 became, so that a trap raised in or passing through it still shows its
 frame.  $g's call-depth check (if it calls) needs no code at the site:
-the caller runs in tier 0 when called at the depth limit
-(Translator.source).  Only one level is inlined: the calls of an inlined
-body stay calls (a recursive function gets one copy of itself).
+the caller runs in tier 0 when called that near the depth limit
+(Translator.source).  Calls inside an inlined body are inlined too, down
+to MAX_LEVEL levels, within MAX_SITES and MAX_GROWTH (fib, which calls
+itself twice, gets two copies of its body and four more inside those).
 
 Inlined: direct calls to functions of the same instance with no loop, at
 most one result, no SIMD, and at most MAX_CALLEE instructions; not under
@@ -36,6 +37,7 @@ __all__ = ["expand", "Expansion", "MAX_CALLEE", "module_heights"]
 MAX_CALLEE = 30             # instructions of an inlined function, its end included
 MAX_SITES = 8               # calls inlined into one function
 MAX_GROWTH = 200            # instructions an expansion may add to a function
+MAX_LEVEL = 2               # calls inside inlined code inlined too, once more
 
 _CALL, _LOCAL_SET, _BLOCK, _BR = (O.BY_NAME[name] for name in ("call", "local.set", "block", "br"))
 _LOCALS = frozenset(("local.get", "local.set", "local.tee"))
@@ -43,16 +45,18 @@ _LOCALS = frozenset(("local.get", "local.set", "local.tee"))
 
 class Site:
     """One inlined call: the callee, where its locals start, the values its
-    declared locals start with, and whether its body calls."""
+    declared locals start with, whether its body calls, and how deep in
+    inlined code it is (1: a call of the function itself)."""
 
-    __slots__ = ("callee", "base", "nparams", "defaults", "calls")
+    __slots__ = ("callee", "base", "nparams", "defaults", "calls", "level")
 
-    def __init__(self, callee, base, defaults, calls):
+    def __init__(self, callee, base, defaults, calls, level):
         self.callee = callee
         self.base = base
         self.nparams = len(callee.type.params)
         self.defaults = defaults
         self.calls = calls
+        self.level = level
 
 
 class Expansion:
@@ -82,32 +86,44 @@ def expand(func):
     """The Expansion of ``func`` (a WasmFunc about to be translated), or None
     when none of its calls is inlined."""
     body, heights = func.ast.body, module_heights(func)
-    funcs = func.instance.funcs
-    next_local = len(func.type.params) + sum(count for count, _ in func.ast.locals)
-    out_body, out_heights, extra, sites, ends = [], [], [], {}, set()
-    growth = 0
+    out = _Output(func)
     for index, instr in enumerate(body):
         op, imm, offset = instr
-        if op is _CALL and heights[index] >= 0 and len(sites) < MAX_SITES:
-            callee = funcs[imm]
-            callee_heights = _inlinable(callee, func)
-            if callee_heights is not None and growth + len(callee.ast.body) <= MAX_GROWTH:
-                growth += len(callee.ast.body)
-                declared = _declared(callee)
-                site = Site(callee, next_local, [default_raw(t) for t in declared],
-                            has_call(callee.ast.body))
-                extra.extend(callee.type.params)
-                extra.extend(declared)
-                next_local += site.nparams + len(declared)
-                _splice(site, heights[index], offset, callee_heights, out_body, out_heights)
-                sites[len(out_body) - len(callee.ast.body) - 1] = site
-                ends.add(len(out_body) - 1)
+        if op is _CALL and heights[index] >= 0:
+            site = out.site(imm, 1)
+            if site is not None:
+                _splice(out, site, heights[index], offset)
                 continue
-        out_body.append(instr)
-        out_heights.append(heights[index])
-    if not sites:
+        out.body.append(instr)
+        out.heights.append(heights[index])
+    if not out.sites:
         return None
-    return Expansion(func, out_body, out_heights, extra, sites, ends)
+    return Expansion(func, out.body, out.heights, out.extra, out.sites, out.ends)
+
+
+class _Output:
+    """The expanded body being built, and its inlined sites."""
+
+    def __init__(self, func):
+        self.func = func
+        self.body, self.heights, self.extra, self.sites, self.ends = [], [], [], {}, set()
+        self.next_local = len(func.type.params) + sum(count for count, _ in func.ast.locals)
+        self.growth = 0
+
+    def site(self, funcidx, level):
+        """A Site for inlining a call of ``funcidx`` here, or None."""
+        callee = self.func.instance.funcs[funcidx]
+        if len(self.sites) >= MAX_SITES or _inlinable(callee, self.func) is None \
+                or self.growth + len(callee.ast.body) > MAX_GROWTH:
+            return None
+        self.growth += len(callee.ast.body)
+        declared = _declared(callee)
+        site = Site(callee, self.next_local, [default_raw(t) for t in declared],
+                    has_call(callee.ast.body), level)
+        self.extra.extend(callee.type.params)
+        self.extra.extend(declared)
+        self.next_local += site.nparams + len(declared)
+        return site
 
 
 def _inlinable(callee, caller):
@@ -139,18 +155,25 @@ def _declared(callee):
     return types
 
 
-def _splice(site, height, offset, callee_heights, out_body, out_heights):
-    """Append the inlined form of a call made at operand ``height``."""
+def _splice(out, site, height, offset):
+    """Append the inlined form of a call made at operand ``height``, and
+    within it the inlined forms of the callee's calls, down to MAX_LEVEL."""
     for k in reversed(range(site.nparams)):            # the last argument is on top
-        out_body.append((_LOCAL_SET, site.base + k, offset))
-        out_heights.append(height)
+        out.body.append((_LOCAL_SET, site.base + k, offset))
+        out.heights.append(height)
         height -= 1
     results = site.callee.type.results
-    out_body.append((_BLOCK, results[0] if results else None, offset))
-    out_heights.append(height)
+    out.sites[len(out.body)] = site
+    out.body.append((_BLOCK, results[0] if results else None, offset))
+    out.heights.append(height)
     depth = 0                       # constructs open inside the callee
-    for (op, imm, at), h in zip(site.callee.ast.body, callee_heights):
+    for (op, imm, at), h in zip(site.callee.ast.body, module_heights(site.callee)):
         name = op.name
+        if op is _CALL and h >= 0 and site.level < MAX_LEVEL:
+            nested = out.site(imm, site.level + 1)
+            if nested is not None:
+                _splice(out, nested, h + height, at)
+                continue
         if name in _LOCALS:
             imm += site.base
         elif name == "return":
@@ -159,5 +182,6 @@ def _splice(site, height, offset, callee_heights, out_body, out_heights):
             depth += 1
         elif name == "end":
             depth -= 1
-        out_body.append((op, imm, at))
-        out_heights.append(h + height if h >= 0 else -1)
+        out.body.append((op, imm, at))
+        out.heights.append(h + height if h >= 0 else -1)
+    out.ends.add(len(out.body) - 1)

@@ -200,6 +200,7 @@ class Translator:
         self.depth = "_d1"
         self.depths = set()
         self.inlined = []           # (first line, end line, funcidx) of inlined code
+        self.open_inlined = []      # (its place in inlined, the depth outside) of those open
         self.body = self.analysed.ast.body
         self.heights = self.analysed.heights
         self.types = func.instance.types
@@ -715,15 +716,16 @@ class Translator:
             var = "l%d" % (site.base + site.nparams + k)
             self.protect(var)
             self.emit("%s = %r" % (var, value))
-        if site.calls:
-            # the callee's own depth check is the prologue's (see source)
-            self.depth = "_d2"
+        # The callee runs at depth _d + level: its calls pass one more.  Its
+        # own depth check, if it calls, is the prologue's (see source).
+        self.open_inlined.append((len(self.inlined), self.depth))
+        self.depth = "_d%d" % (site.level + 1)
         self.inlined.append((len(self.lines), None, site.callee.index))
 
     def leave_inline(self):
-        start, _, funcidx = self.inlined[-1]
-        self.inlined[-1] = (start, len(self.lines), funcidx)
-        self.depth = "_d1"
+        position, self.depth = self.open_inlined.pop()
+        start, _, funcidx = self.inlined[position]
+        self.inlined[position] = (start, len(self.lines), funcidx)
 
     def close(self, ctrl, reachable):
         """The Python side of the end of ``ctrl`` (not the function)."""
@@ -814,12 +816,13 @@ class Translator:
         function at: no cost until a trap), for body lines from ``first``."""
         if not self.inlined:
             return lambda name: []
-        lines = {first + n: funcidx for start, end, funcidx in self.inlined
-                 for n in range(start, end)}
+        lines = {}                  # line -> the inlined functions there, innermost first
+        for start, end, funcidx in self.inlined:        # outer ones first
+            for n in range(start, end):
+                lines[first + n] = (funcidx,) + lines.get(first + n, ())
         table = self.const_object("inlined", lines)
         return lambda name: [
-            "            _k = %s.get(%s.__traceback__.tb_lineno)" % (table, name),
-            "            if _k is not None:",
+            "            for _k in %s.get(%s.__traceback__.tb_lineno, ()):" % (table, name),
             "                trap.frames.append(F[_k])"]
 
     def body_lines(self):
@@ -830,13 +833,15 @@ class Translator:
         params = "".join(", l%d" % i for i in range(self.nparams))
         # ``_d`` is this call's depth; callees get ``_d`` + 1 (see tiers.py).
         # A function that calls nothing cannot deepen the stack: no check.
-        # An inlined callee that calls would check ``_d`` + 1: instead, the
-        # frame at the limit itself runs in tier 0, which checks every call.
+        # An inlined callee that calls would check ``_d`` + its level: instead,
+        # frames that near the limit run in tier 0, which checks every call.
         head = [None, "    LIMIT = store.max_call_depth"]     # (the factory's line: below)
         prologue = []
-        if any(site.calls for site in self.inline_sites.values()):
+        levels = [site.level for site in self.inline_sites.values() if site.calls]
+        if levels:
             head.append("    AT_LIMIT = R.tier0_entry(func)")
-            prologue = ["        if _d >= LIMIT:",
+            near = "LIMIT - %d" % (max(levels) - 1) if max(levels) > 1 else "LIMIT"
+            prologue = ["        if _d >= %s:" % near,
                         "            if _d > LIMIT:",
                         "                raise ExhaustionError('call stack exhausted')",
                         "            return AT_LIMIT(_d%s)" % params]
