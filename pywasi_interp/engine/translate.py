@@ -38,8 +38,8 @@ calling struct (the views live in the memory's code namespace); an
 innermost loop, or else straight-line code in a loop, whose accesses would
 be aligned if some locals were, or an innermost counted loop whose
 counter cannot wrap around given its entry values (counters.py), is
-emitted twice, under one test of those locals (``versioned_region``).  Calls to small functions are inlined
-(inline.py).
+emitted twice, under one test of those locals (``versioned_region``).
+Calls to small functions are inlined (inline.py).
 SIMD loads and stores call simd.py, which checks bounds and traps itself;
 other SIMD instructions are opcode-table templates like the scalar ones
 (``imm``, a lane index or the shuffle's lanes, becomes a literal).
@@ -196,7 +196,8 @@ class Translator:
         self.inline_sites = expansion.sites if expansion else {}
         self.inline_ends = expansion.ends if expansion else frozenset()
         # What the calls of the code being translated pass as the callee's
-        # depth: ``_d1`` (``_d`` + 1), or ``_d2`` in inlined code; those used.
+        # depth: ``_d1`` (``_d`` + 1), ``_d2`` in code inlined one level deep,
+        # and so on; and those used.
         self.depth = "_d1"
         self.depths = set()
         self.inlined = []           # (first line, end line, funcidx) of inlined code
@@ -1372,6 +1373,7 @@ def _store(t, op, imm):
     if mask and entry.bits is not None and entry.bits & ~int(mask[3:], 16) == 0:
         mask = ""                   # the value fits already
     value = "%s%s" % (_paren(value), mask) if mask else value
+    value = value.replace("%", "%%")      # the forms below are %-templates of the address
     view = t.view(op, kind)
     if kind is None:
         form, error = "mem[%%s] = %s" % value, "IndexError"
