@@ -308,7 +308,9 @@ class Translator:
             counted = counted_loop(self.body, start, loop_end)
         aligned = None
         if self.may_use_views:
-            small = loop_end is not None and loop_end - start <= MAX_VERSIONED_LOOP
+            # (a counted loop is copied anyway: its accesses may as well gain)
+            limit = MAX_VERSIONED_LOOP if counted is None else MAX_COUNTED_LOOP
+            small = loop_end is not None and loop_end - start <= limit
             aligned = self.alignment_plan(start, loop_end if small else None)
         if aligned is not None and aligned[0] != loop_end:
             counted = None              # a straight-line region, not the loop
