@@ -83,7 +83,7 @@ def table_init(table, elems, elemidx, d, s, n):
 
 def tier0_entry(func):
     """A direct entry (tiers.py) running ``func`` in tier 0, built on its
-    first call: tier 1 runs a function's frame at the call-depth limit
+    first call: tier 1 runs a function's frames near the call-depth limit
     there (see translate.Translator.source)."""
     built = []
 

@@ -149,19 +149,19 @@ def _run_in_tier0(func, calls):
 
 
 def tier0_direct(func):
-    """A tier-0 ``direct`` for ``func`` whatever its tier (translated
-    functions drop their operand heights: the module keeps them)."""
-    return _direct_adapter(_tier0(func, module_heights(func)), func.store)
+    """A tier-0 ``direct`` for ``func``, whatever its own tier."""
+    return _direct_adapter(_tier0(func), func.store)
 
 
-def _tier0(func, heights=None):
+def _tier0(func):
     ast_func = func.ast
     functype = func.type
     zeros = []
     for count, valtype in ast_func.locals:
         zeros.extend([default_raw(valtype)] * count)
     nlocals = len(functype.params) + len(zeros)
-    flat = compile_body(ast_func.body, func.heights if heights is None else heights, nlocals,
+    # (the module's operand heights: a translated function drops its own)
+    flat = compile_body(ast_func.body, module_heights(func), nlocals,
                         len(functype.results), func.instance.types)
     code = build_code(flat, func.instance)
     return make_runner(func, code, zeros, len(functype.results), func.store)
