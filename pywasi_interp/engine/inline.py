@@ -113,7 +113,7 @@ class _Output:
     def site(self, funcidx, level):
         """A Site for inlining a call of ``funcidx`` here, or None."""
         callee = self.func.instance.funcs[funcidx]
-        if len(self.sites) >= MAX_SITES or _inlinable(callee, self.func) is None \
+        if len(self.sites) >= MAX_SITES or not _inlinable(callee, self.func) \
                 or self.growth + len(callee.ast.body) > MAX_GROWTH:
             return None
         self.growth += len(callee.ast.body)
@@ -127,17 +127,16 @@ class _Output:
 
 
 def _inlinable(callee, caller):
-    """The callee's operand heights if it can be inlined into ``caller``."""
+    """Whether ``callee`` can be inlined into ``caller``."""
     ast = getattr(callee, "ast", None)
     if ast is None or callee.instance is not caller.instance:
-        return None                 # a host function, or another instance's
+        return False                # a host function, or another instance's
     functype = callee.type
     if len(ast.body) > MAX_CALLEE or len(functype.results) > 1 or has_loop(ast.body):
-        return None
+        return False
     types = list(functype.params) + list(functype.results) + _declared(callee)
-    if ValType.V128 in types or any(op.prefix == O.PREFIX_FD for op, _, _ in ast.body):
-        return None
-    return module_heights(callee)
+    return ValType.V128 not in types and not any(
+        op.prefix == O.PREFIX_FD for op, _, _ in ast.body)
 
 
 def module_heights(func):
