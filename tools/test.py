@@ -16,14 +16,17 @@ import subprocess
 import sys
 import time
 
+if __package__ in (None, ""):           # run as a script: python tools/test.py
+    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from tools import pypy                  # noqa: E402
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-PYPY_VENV = os.path.join(ROOT, ".venv-pypy")
 PYPY_SUITES = ["tests/unit", "tests/host", "spec_tests"]
 
 
-def run(cmd, **kwargs):
+def run_pypy(cmd, **kwargs):
     print("+ " + " ".join(cmd), flush=True)
-    return subprocess.call(cmd, cwd=ROOT, **kwargs)
+    return subprocess.call(cmd, cwd=ROOT, env=pypy.environ(), **kwargs)
 
 
 class SetupError(Exception):
@@ -34,25 +37,25 @@ def pypy_python():
     """The PyPy venv's interpreter, creating the venv if needed; None when
     there is no pypy3.  Raises SetupError if pypy3 exists but the venv
     cannot be made: a PyPy run that silently did not happen is a failure."""
-    pypy = shutil.which("pypy3")
-    if pypy is None:
+    pypy3 = shutil.which("pypy3")
+    if pypy3 is None:
         return None
-    python = os.path.join(PYPY_VENV, "bin", "python")
+    python = pypy.VENV_PYTHON
     if not os.path.exists(python):
-        if run([pypy, "-m", "venv", PYPY_VENV]) != 0:
-            raise SetupError("cannot create %s (apt-get install pypy3-venv)" % PYPY_VENV)
+        if run_pypy([pypy3, "-m", "venv", pypy.VENV]) != 0:
+            raise SetupError("cannot create %s (apt-get install pypy3-venv)" % pypy.VENV)
     check = [python, "-c", "import pytest, hypothesis, pywasi_interp"]
-    if subprocess.call(check, cwd=ROOT, stderr=subprocess.DEVNULL) != 0:
-        if run([python, "-m", "pip", "install", "-q", "-e", ROOT + "[test]"]) != 0:
-            raise SetupError("cannot install the test dependencies into %s" % PYPY_VENV)
+    if subprocess.call(check, cwd=ROOT, env=pypy.environ(), stderr=subprocess.DEVNULL) != 0:
+        if run_pypy([python, "-m", "pip", "install", "-q", "-e", ROOT + "[test]"]) != 0:
+            raise SetupError("cannot install the test dependencies into %s" % pypy.VENV)
     return python
 
 
-def timed(label, cmd):
+def timed(label, cmd, env=None):
     """Run pytest, echoing its output; return (status, seconds, summary line)."""
     print("+ " + " ".join(cmd), flush=True)
     start = time.monotonic()
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE,
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, universal_newlines=True)
     summary = ""
     for line in proc.stdout:
@@ -77,7 +80,7 @@ def main(argv):
         print("pypy3 not found: skipping the PyPy run (apt-get install pypy3 pypy3-venv)")
         return status
     pypy_status, pypy_time, pypy_summary = timed(
-        "PyPy tests", [python, "-m", "pytest"] + PYPY_SUITES + argv)
+        "PyPy tests", [python, "-m", "pytest"] + PYPY_SUITES + argv, env=pypy.environ())
     print("wall time: CPython %.1f s, PyPy %.1f s" % (cpython_time, pypy_time))
     print("CPython: " + summary)
     # Both summaries end the output, the PyPy one last, as pytest prints it.

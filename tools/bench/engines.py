@@ -6,7 +6,8 @@ Every engine is tools/bench/runner.py run by some Python interpreter:
   this interpreter (CPython), ``Store(engine=...)`` tier 0, tier 1, auto;
 * ``ours-pypy-*``: the same under PyPy: the project's ``.venv-pypy``
   (made by ``python -m tools.test``) when present, else Debian's ``pypy3``
-  with the project root on PYTHONPATH;
+  with the project root on PYTHONPATH; either with tools/pypy.py's GC
+  setting (PyPy 7.3.11's incremental marking can crash);
 * ``pwasm-compile`` (and ``pwasm-interpret``, ``pwasm-auto``, not run
   unless asked for), ``pywasm``, ``wasmtime``: the PyPI packages (the
   ``bench`` extra), from this interpreter when it can import them, else
@@ -25,6 +26,7 @@ import shutil
 import subprocess
 import sys
 
+from tools import pypy
 from .suite import ROOT
 
 __all__ = ["Engine", "ALL_ENGINES", "DEFAULT_ENGINES", "SMOKE_ENGINES", "resolve"]
@@ -204,12 +206,11 @@ def _peer_python(package, install, log):
 
 def _pypy():
     """(python, env) running pywasi_interp on PyPy, or (None, None)."""
-    venv_python = os.path.join(ROOT, ".venv-pypy", "bin", "python")
-    if os.path.exists(venv_python):
-        return venv_python, {}
-    pypy = shutil.which("pypy3")
-    if pypy:
-        return pypy, {"PYTHONPATH": ROOT}
+    if os.path.exists(pypy.VENV_PYTHON):
+        return pypy.VENV_PYTHON, pypy.gc_env()
+    pypy3 = shutil.which("pypy3")
+    if pypy3:
+        return pypy3, dict(pypy.gc_env(), PYTHONPATH=ROOT)
     return None, None
 
 
