@@ -13,11 +13,11 @@ Engines (Store(engine=...)):
   state machine where blocks nest too deeply), falling back to tier 0 only
   for bodies too large to compile quickly;
 * ``flat``: every function through flat.py's state machine (for testing it);
-* ``auto``: a function without loops runs its first call in tier 0 (most
-  such functions in big programs run once: translating them would cost more
-  than it saves), a very large one with loops that several places use its
-  first few calls (see _tier0_calls); a function with a loop, or past those
-  calls, goes to tier 1 where possible.
+* ``auto``: a function without loops runs its first LOOP_FREE_CALLS calls
+  in tier 0 (most such functions run a few times: translating them would
+  cost more than it saves), a very large one with loops that several places
+  use its first few calls (see _tier0_calls); a function with a loop, or
+  past those calls, goes to tier 1 where possible.
 With fuel or a timeout, tier 0 spends one tick per instruction, tier 1 a
 loop body's or a function's worth at once (translate.py), so fuel counts
 differ slightly between the tiers but each is deterministic.
@@ -38,6 +38,7 @@ __all__ = ["compile_function"]
 
 LARGE_BODY = 2000           # instructions (see _tier0_calls)
 LARGE_BODY_CALL = 3
+LOOP_FREE_CALLS = 50        # calls (see _tier0_calls)
 
 
 def compile_function(func):
@@ -68,20 +69,23 @@ def compile_function(func):
 
 
 def _tier0_calls(func):
-    """How many calls ``auto`` runs in tier 0 before translating: none for a
-    function with a loop, one for a function without (most such functions
-    in big programs run once), and for a large function with loops that is
-    used from several places one per LARGE_BODY_CALL instructions: about
-    as many calls as make staying in tier 0 cost what translating would
-    (libc's malloc: 3,300 instructions, 22 ms to translate at about 6 us an
-    instruction; a call of it costs about 17 us more in tier 0 than in
-    tier 1).  However many calls follow, that spends at most about twice
-    what the better choice would (the rent-or-buy rule).  A large function
-    used from one place only is likely a program's driver (its main), which
-    may run for long in its one call: it is translated at once."""
+    """How many calls ``auto`` runs in tier 0 before translating: about as
+    many as make staying in tier 0 cost what translating would, so that
+    however many calls follow, at most about twice what the better choice
+    would is spent (the rent-or-buy rule).  Translating costs about 6 us
+    an instruction of the body.  A function without loops runs each of its
+    instructions at most once a call, about 0.1 us slower in tier 0 than in
+    tier 1: LOOP_FREE_CALLS calls (printf's pop_arg, run a few times by
+    every program that prints, now never pays 2 ms for its translation).
+    A large function with loops that is used from several places: one call
+    per LARGE_BODY_CALL instructions (libc's malloc: 3,300 instructions,
+    22 ms to translate; a call of it costs about 17 us more in tier 0).
+    None for other functions with loops: a loop may run for long in one
+    call, and a call cannot leave tier 0 once started (a large function
+    used from one place only is likely a program's driver, its main)."""
     body = func.ast.body
     if not has_loop(body):
-        return 1
+        return LOOP_FREE_CALLS
     if len(body) > LARGE_BODY and _uses(func) > 1:
         return len(body) // LARGE_BODY_CALL
     return 0
