@@ -1,4 +1,5 @@
-"""The benchmark tool in its CI mode: ``python -m tools.bench --smoke``.
+"""The benchmark tool in its CI mode: ``python -m tools.bench --smoke``
+(or ``python tools/bench.py --smoke``).
 
 Benchmarks are not tests; what CI checks is that every benchmark guest and
 micro-workload gives the expected output under both tiers.  The default
@@ -24,12 +25,11 @@ needs_guests = pytest.mark.skipif(not os.path.exists(os.path.join(GUEST_DIR, "fi
                                   reason="benchmark guests not found in %s" % GUEST_DIR)
 
 
-def smoke(tmp_path, *extra):
+def smoke(tmp_path, *extra, command=("-m", "tools.bench"), cwd=ROOT):
     out = tmp_path / "smoke.json"
     proc = subprocess.run(
-        [sys.executable, "-m", "tools.bench", "--smoke", "--quiet", "--json", str(out)]
-        + list(extra),
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True,
+        [sys.executable, *command, "--smoke", "--quiet", "--json", str(out)] + list(extra),
+        cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True,
         timeout=1800)
     assert proc.returncode == 0, proc.stdout
     return json.loads(out.read_text())
@@ -48,6 +48,14 @@ def check_all_ok(data, names):
 def test_bench_smoke_small_guests_both_tiers(tmp_path):
     data = smoke(tmp_path, "--only", "fib,matmul,br_table")
     check_all_ok(data, ["fib", "matmul", "br_table"])
+
+
+@needs_guests
+def test_bench_runs_as_a_script_from_anywhere(tmp_path):
+    """``python tools/bench.py`` is the same command, from any directory."""
+    data = smoke(tmp_path, "--only", "fib", command=(os.path.join(ROOT, "tools", "bench.py"),),
+                 cwd=str(tmp_path))
+    check_all_ok(data, ["fib"])
 
 
 @pytest.mark.extended
