@@ -36,9 +36,10 @@ ignored and the guest would run on; (3) it is slower end to end on every
 benchmark guest, since ppci's code generator runs in Python.
 
 Not supported on this path (the module falls back): fuel and timeouts
-(ppci's code cannot be metered).  Call depth is bounded by Python's
-recursion limit (``ExhaustionError``) rather than by ``max_call_depth``
-exactly.
+(ppci's code cannot be metered).  Call depth counts against the store's
+``max_call_depth`` as in the built-in tiers (each generated function is
+wrapped to count its calls): Python's recursion limit is process-wide and
+may be far above what the thread's C stack holds on PyPy.
 """
 
 import contextlib
@@ -548,7 +549,13 @@ class PpciFunc(FuncBase):
         return [self._result(result)]
 
     def direct(self, depth, *args):
-        return unwrap_results(self.run(list(args)))
+        store = self.store
+        saved = store.depth
+        store.depth = depth - 1     # the caller's: the wrapped function counts its own
+        try:
+            return unwrap_results(self.run(list(args)))
+        finally:
+            store.depth = saved
 
     @property
     def name(self):
@@ -665,6 +672,7 @@ def instantiate(store, module, externs):
         externals["wasm_import_%d" % index] = _import_callable(
             extern, ast.types[imp.desc], instance)
     run_init = _link(namespace, externals, instance)
+    _count_calls(namespace, store)
     instance.namespace = namespace
 
     for index, name in enumerate(function_names):
@@ -717,6 +725,33 @@ def _link(namespace, externals, instance):
     namespace["_irpy_externals"].update(externals)
     _speed_up_python(namespace, instance)
     return namespace["_run_init"]
+
+
+def _count_calls(namespace, store):
+    """Route every call of a generated wasm function, direct (a global name)
+    or indirect (``_irpy_func_pointers``), through a wrapper that counts it
+    in ``store.depth`` against ``store.max_call_depth``, as the built-in
+    tiers count theirs, so that deep recursion ends in ExhaustionError
+    before it can overflow the C stack."""
+    pointers = namespace["_irpy_func_pointers"]
+    for position, fn in enumerate(pointers):
+        if fn.__name__.startswith("wasm_func_"):
+            pointers[position] = namespace[fn.__name__] = _counted(fn, store)
+
+
+def _counted(fn, store):
+    limit = store.max_call_depth
+
+    def call(*args):
+        depth = store.depth + 1
+        if depth > limit:
+            raise ExhaustionError("call stack exhausted")
+        store.depth = depth
+        try:
+            return fn(*args)
+        finally:
+            store.depth = depth - 1
+    return call
 
 
 def _speed_up_python(namespace, instance):

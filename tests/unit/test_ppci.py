@@ -1,8 +1,9 @@
 """The optional ppci path (engine "ppci", pywasi_interp/engine/ppci_engine.py).
 
 The feature gate, the error without ppci and the fallback to the built-in
-engine need no ppci and always run (CI does not install the ``jit`` extra).
-Tests that execute code through ppci skip when ppci is not importable.
+engine need no ppci and always run.  Tests that execute code through ppci
+skip when ppci is not importable (the ``test`` extra installs it, so CI
+runs them, on CPython and PyPy).
 """
 
 import io
@@ -311,6 +312,45 @@ def test_ppci_deep_recursion_is_exhaustion(ppci):
     forever = ("forever", b"", b"", op("call") + u32(0) + END)
     with pytest.raises(ExhaustionError, match="call stack exhausted"):
         ppci_instance(build([forever]), max_call_depth=200).exports["forever"]()
+
+
+@pytest.mark.parametrize("max_call_depth", [50, 2000])
+def test_ppci_call_depth_is_max_call_depth(ppci, max_call_depth):
+    """Frames count against max_call_depth exactly, as in the built-in
+    tiers (on PyPy, Python's process-wide recursion limit, raised by any
+    default Store, would let the C stack overflow first)."""
+    Store()                                 # raises the recursion limit, as any default store
+    down = ("down", I32, I32, get(0) + op("i32.eqz") + op("if") + I32 + i32_const(0)
+            + op("else") + get(0) + i32_const(1) + op("i32.sub") + op("call") + u32(0)
+            + i32_const(1) + op("i32.add") + END + END)
+    exports = ppci_instance(build([down]), max_call_depth=max_call_depth).exports
+    assert exports["down"](max_call_depth - 1) == max_call_depth - 1
+    with pytest.raises(ExhaustionError, match="call stack exhausted"):
+        exports["down"](max_call_depth)
+    assert exports["down"](3) == 3          # the depth count is back to zero
+
+
+def test_ppci_call_depth_continues_from_a_built_in_caller(ppci):
+    """A function of the built-in engine (its module uses an instruction
+    ppci is not given) calling into a ppci instance: the ppci frames count
+    on from the caller's depth."""
+    down = ("down", I32, I32, get(0) + op("i32.eqz") + op("if") + I32 + i32_const(0)
+            + op("else") + get(0) + i32_const(1) + op("i32.sub") + op("call") + u32(0)
+            + i32_const(1) + op("i32.add") + END + END)
+    store = Store(engine="ppci", max_call_depth=40)
+    linker = Linker()
+    lib = linker.instantiate(store, Module(build([down])))
+    assert isinstance(lib, ppci_engine.PpciInstance)
+    linker.define_instance("lib", lib)
+    # (the empty loop sends it to tier 1 at once, which calls ppci's direct())
+    caller = ("caller", I32, I32, get(0) + op("i32.extend8_s") + op("call") + u32(0)
+              + op("loop") + EMPTY_BLOCK + END + END)
+    main = linker.instantiate(store, Module(build([caller], imports=[("lib", "down", I32, I32)])))
+    assert not isinstance(main, ppci_engine.PpciInstance)
+    assert main.exports["caller"](38) == 38     # 1 frame + 39 of down
+    assert main.funcs[1].tier == 1
+    with pytest.raises(ExhaustionError, match="call stack exhausted"):
+        main.exports["caller"](39)
 
 
 def test_ppci_trap_backtrace_names_functions(ppci):
