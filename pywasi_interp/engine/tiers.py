@@ -75,8 +75,8 @@ def _tier0_calls(func):
     would is spent (the rent-or-buy rule).  Translating costs about 6 us
     an instruction of the body.  A function without loops runs each of its
     instructions at most once a call, about 0.1 us slower in tier 0 than in
-    tier 1: LOOP_FREE_CALLS calls (printf's pop_arg, run a few times by
-    every program that prints, now never pays 2 ms for its translation).
+    tier 1: LOOP_FREE_CALLS calls (libc's pop_arg, 2 ms to translate, runs
+    a few times in a program that prints a line).
     A large function with loops that is used from several places: one call
     per LARGE_BODY_CALL instructions (libc's malloc: 3,300 instructions,
     22 ms to translate; a call of it costs about 17 us more in tier 0).
