@@ -49,11 +49,12 @@ import struct
 import warnings
 
 from ..errors import ExhaustionError, ProcExit, Trap, TrapKind, WasmError
-from ..runtime.func import FuncBase, HostFunc, unwrap_results
+from ..runtime.func import FuncBase, HostFunc
 from ..runtime.instance import ModuleInstance
 from ..runtime.memory import MemoryInstance
 from ..types import PAGE_SIZE, FuncType, ValType
 from .. import numeric
+from .tiers import direct_adapter
 
 __all__ = ["ppci_available", "ppci_unavailable_reason", "supports", "instantiate",
            "try_instantiate", "PpciUnsupported", "PPCI_VERSION"]
@@ -515,7 +516,7 @@ def _make_compiler_class():
 class PpciFunc(FuncBase):
     """An exported function of a ppci instance, callable like our Func."""
 
-    __slots__ = ("type", "store", "instance", "index", "_fn", "_args", "_result")
+    __slots__ = ("type", "store", "instance", "index", "_fn", "_args", "_result", "direct")
 
     def __init__(self, store, functype, instance, index, fn):
         self.store = store
@@ -525,6 +526,9 @@ class PpciFunc(FuncBase):
         self._fn = fn
         self._args = [_to_ppci(t) for t in functype.params]
         self._result = _to_raw(functype.results[0]) if functype.results else None
+        # Called from tier 1 with the callee's depth: the wrapped generated
+        # functions (_count_calls) count on from it in store.depth.
+        self.direct = direct_adapter(self.run, store)
 
     def run(self, args):
         instance = self.instance
@@ -547,15 +551,6 @@ class PpciFunc(FuncBase):
         if self._result is None:
             return []
         return [self._result(result)]
-
-    def direct(self, depth, *args):
-        store = self.store
-        saved = store.depth
-        store.depth = depth - 1     # the caller's: the wrapped function counts its own
-        try:
-            return unwrap_results(self.run(list(args)))
-        finally:
-            store.depth = saved
 
     @property
     def name(self):

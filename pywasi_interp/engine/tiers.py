@@ -34,7 +34,7 @@ from .translate import translate_function, TranslationUnsupported
 from ..runtime.func import unwrap_results
 from ..values import default_raw
 
-__all__ = ["compile_function"]
+__all__ = ["compile_function", "direct_adapter"]
 
 LARGE_BODY = 2000           # instructions (see _tier0_calls)
 LARGE_BODY_CALL = 3
@@ -63,7 +63,7 @@ def compile_function(func):
             return
     run = _tier0(func)
     func.run = run
-    func.direct = _direct_adapter(run, store)
+    func.direct = direct_adapter(run, store)
     func.tier = 0
     func.heights = None
 
@@ -132,7 +132,7 @@ def _run_in_tier0(func, calls):
     """Tier 0 for ``calls`` calls; the next (even a recursive one) compiles
     again, this time for tier 1."""
     run0 = _tier0(func)
-    direct0 = _direct_adapter(run0, func.store)
+    direct0 = direct_adapter(run0, func.store)
     stub_run, stub_direct = func.run, func.direct
     func.tier = 0
     left = [calls]
@@ -154,7 +154,7 @@ def _run_in_tier0(func, calls):
 
 def tier0_direct(func):
     """A tier-0 ``direct`` for ``func``, whatever its own tier."""
-    return _direct_adapter(_tier0(func), func.store)
+    return direct_adapter(_tier0(func), func.store)
 
 
 def _tier0(func):
@@ -171,7 +171,9 @@ def _tier0(func):
     return make_runner(func, code, zeros, len(functype.results), func.store)
 
 
-def _direct_adapter(run, store):
+def direct_adapter(run, store):
+    """``direct(depth, *args)`` for a function that has only ``run``: the
+    store's depth counter takes over from the caller's depth argument."""
     def direct(depth, *args):
         saved = store.depth
         store.depth = depth - 1     # the caller's: run() counts its own frame
