@@ -29,6 +29,7 @@ __all__ = ["counted_loop"]
 
 MAX_STEP = 1 << 16
 _WRITES = ("local.set", "local.tee")
+_STEP = ["local.get", "i32.const", "i32.add", "local.tee"]     # a counter's step
 
 
 def counted_loop(body, start, end):
@@ -70,8 +71,7 @@ def counted_loop(body, start, end):
 
 
 def _up(body, names, start, end):
-    step = ["local.get", "i32.const", "i32.add", "local.tee"]
-    for shape in (["local.get"] + step + ["i32.ne"], step + ["local.get", "i32.ne"]):
+    for shape in (["local.get"] + _STEP + ["i32.ne"], _STEP + ["local.get", "i32.ne"]):
         at = end - 2 - len(shape)
         if names[at - start:end - 2 - start] != shape:
             continue
@@ -91,7 +91,7 @@ def _up(body, names, start, end):
 
 def _down(body, names, start, end):
     at = end - 6
-    if names[at - start:end - 2 - start] != ["local.get", "i32.const", "i32.add", "local.tee"]:
+    if names[at - start:end - 2 - start] != _STEP:
         return None
     counter, c = body[at][1], (1 << 32) - body[at + 1][1] % (1 << 32)
     if body[at + 3][1] != counter or not 0 < c < MAX_STEP:
